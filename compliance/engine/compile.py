@@ -1,0 +1,248 @@
+"""Rule files → engine rules in durable-rules' JSON dialect (plain data; no engine import).
+
+Each check is read three-valued. For each anchor fact (a step of the `each` kind, or the
+record), with W ranging over steps of the needed kinds:
+
+    sat   some W surely meets the conditions
+    ne    some W possibly meets them, none surely           -> not evaluable
+    viol  no W possibly meets them (or there is no W)       -> violated
+    due   as viol, but the `due` date has only possibly passed -> not evaluable
+
+Conditions become a disjunction of conjunctions (alternatives that compare with another
+fact cannot sit inside an `$or` in this engine, so they become separate terms). `when`
+is compiled the same way, as a check of the record against itself.
+
+Fact properties always exist (facts.py fills unknowns), so joins never hit a missing
+property; `<field>_known` says whether a value was given.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..facts import FactPlan, period_prop, prop
+from ..rulebook import DATE_OPS, NUMBER_OPS, Check, Condition, Ref, Rule
+
+Cond = dict[str, Any]
+Term = list[Cond]          # conjunction
+DNF = list[Term]           # disjunction of conjunctions
+
+ANCHOR, RECORD, WITNESS, NOW = "a", "r", "w", "n"
+_OPS = {**DATE_OPS, **NUMBER_OPS}
+_CMP = {"<=": "$lte", "<": "$lt", ">=": "$gte", ">": "$gt"}
+
+
+@dataclass(frozen=True)
+class Tag:
+    """What one engine rule means when it fires."""
+
+    rule: str
+    check: int | str          # index into rule.checks, or 'when'
+    outcome: str              # sat | ne | viol | due
+
+
+@dataclass
+class CompiledRuleset:
+    record_type: str
+    engine_rules: dict[str, dict] = field(default_factory=dict)
+    tags: dict[str, Tag] = field(default_factory=dict)
+    plan: FactPlan = field(default_factory=FactPlan)
+
+
+def is_join(cond: Cond) -> bool:
+    """True when a condition compares with another fact (an alias reference)."""
+    (key, value), = cond.items()
+    if key in ("$and", "$or"):
+        return any(is_join(c) for c in value)
+    if key in _CMP.values() or key == "$neq":
+        (_, rhs), = value.items()
+        return isinstance(rhs, dict)
+    if key.startswith("$"):
+        return False
+    return isinstance(value, dict)
+
+
+def _any(alternatives: list[Cond]) -> Cond:
+    return alternatives[0] if len(alternatives) == 1 else {"$or": alternatives}
+
+
+class _Compiler:
+    def __init__(self, rule: Rule, scope: str):
+        self.rule = rule
+        self.scope = scope
+        self.periods: set = set()
+        self.mirrored: set = set()
+        self.params: set[str] = set()
+        self.uses_record = False
+
+    # ------------------------------------------------------------ references
+    def _ref_bounds(self, ref: Ref, anchor_kind: str) -> tuple[Any, Any]:
+        """(lower, upper) of what a condition compares with, as engine operands."""
+        if ref.kind == "literal":
+            value = ref.value.toordinal() if isinstance(ref.value, dt.date) else ref.value
+            return value, value
+        if ref.kind == "param":
+            self.params.add(ref.field)
+            alias = f"p_{ref.field}"
+            return {alias: "lo"}, {alias: "hi"}
+        alias = ANCHOR if ref.alias == anchor_kind else RECORD
+        if alias == RECORD:
+            self.uses_record = True
+        name = prop(ref.field)
+        if ref.period:
+            self.periods.add((ref.alias, ref.field, ref.period))
+            name = period_prop(ref.field, ref.period)
+        lo, hi = {alias: name + "_lo"}, {alias: name + "_hi"}
+        if ref.factor is not None:
+            lo = {"$mul": {"$l": lo, "$r": ref.factor}}
+            hi = {"$mul": {"$l": hi, "$r": ref.factor}}
+        return lo, hi
+
+    def _ref_alias_field(self, ref: Ref, anchor_kind: str) -> tuple[str, str]:
+        alias = ANCHOR if ref.alias == anchor_kind else RECORD
+        if alias == RECORD:
+            self.uses_record = True
+        return alias, prop(ref.field)
+
+    # ------------------------------------------------------------ one condition
+    def atom(self, cond: Condition, anchor_kind: str) -> tuple[DNF, DNF]:
+        """(surely, possibly) of one condition on the witness, as DNFs."""
+        f = prop(cond.field)
+        known = {f + "_known": 1}
+        unknown = {f + "_known": 0}
+        if cond.op in _OPS:
+            op = _OPS[cond.op]
+            lo, hi = self._ref_bounds(cond.ref, anchor_kind)
+            if op in ("<=", "<"):
+                sure, poss = {_CMP[op]: {f + "_hi": lo}}, {_CMP[op]: {f + "_lo": hi}}
+            else:
+                sure, poss = {_CMP[op]: {f + "_lo": hi}}, {_CMP[op]: {f + "_hi": lo}}
+            return [[sure]], [[poss]]
+        value = cond.ref.value
+        if cond.op == "has":
+            return ([[known]], [[]]) if value else ([[unknown]], [[]])
+        if cond.op in ("is", "in"):
+            values = value if cond.op == "in" else [value]
+            eqs = [{f: v} for v in values]
+            return [[_any(eqs)]], [[_any([unknown] + eqs)]]
+        if cond.op in ("contains", "contains_all"):
+            items = value if cond.op == "contains_all" else [value]
+            members = [{"$iany": {f: {"$i": v}}} for v in items]
+            every = members[0] if len(members) == 1 else {"$and": members}
+            return [[known, every]], [[_any([unknown, every])]]
+        if cond.op == "same_as":
+            alias, other = self._ref_alias_field(cond.ref, anchor_kind)
+            equal = {f: {alias: other}}
+            other_unknown = {"$gt": {"one": {alias: other + "_known"}}}  # 1 > other_known
+            return [[known, equal]], [[unknown], [other_unknown], [known, equal]]
+        raise ValueError(f"operator {cond.op} not supported")
+
+    def dnf(self, conditions: tuple[Condition, ...], anchor_kind: str) -> tuple[DNF, DNF]:
+        sure: DNF = [[]]
+        poss: DNF = [[]]
+        for cond in conditions:
+            s, p = self.atom(cond, anchor_kind)
+            sure = [a + b for a, b in itertools.product(sure, s)]
+            poss = [a + b for a, b in itertools.product(poss, p)]
+        return sure, poss
+
+    # ------------------------------------------------------------ patterns
+    def anchor_pattern(self, check: Check) -> Cond:
+        if check.each == "record":
+            return {"t": "rec"}
+        conds: Term = [{"t": "step"}, {"kind": check.each}]
+        for cond in check.anchor_filter:
+            s, _ = self.atom(cond, check.each)
+            conds += s[0]
+        return {"$and": conds}
+
+    def witness_pattern(self, kinds: tuple[str, ...], anchor_kind: str, term: Term) -> Cond:
+        if kinds == ("same",):
+            self.mirrored.add(anchor_kind)
+            base: Term = [{"t": "self"}, {"of": {ANCHOR: "id"}}]
+        else:
+            base = [{"t": "step"}, _any([{"kind": k} for k in kinds])]
+        conds = base + term
+        return conds[0] if len(conds) == 1 else {"$and": conds}
+
+    def check_rules(self, key: int | str, check: Check) -> list[tuple[str, list[dict], Tag]]:
+        """Engine rules for one check: (name, patterns, tag)."""
+        self.uses_record, self.params = False, set()
+        sure_terms: list[tuple[tuple[str, ...], Term]] = []
+        poss_terms: list[tuple[tuple[str, ...], Term]] = []
+        for branch in check.branches:
+            s, p = self.dnf(branch.conditions, check.each)
+            sure_terms += [(branch.kinds, t) for t in s]
+            poss_terms += [(branch.kinds, t) for t in p]
+        witness = lambda kinds, term: self.witness_pattern(kinds, check.each, term)  # noqa: E731
+        anchor = {ANCHOR: self.anchor_pattern(check)}
+        due_sure = due_poss = None
+        if check.due:
+            ref = check.due_ref
+            self.periods.add((ref.alias, ref.field, ref.period))
+            name = period_prop(ref.field, ref.period)
+            # passed surely: today > latest possible due day; possibly: today > earliest
+            due_sure = {NOW: {"$and": [{"t": "now"}, {"$gt": {"day_lo": {ANCHOR: name + "_hi"}}}]}}
+            due_poss = {NOW: {"$and": [{"t": "now"}, {"$gt": {"day_hi": {ANCHOR: name + "_lo"}}}]}}
+            due_only_poss = {NOW: {"$and": [{"t": "now"}, {"$gt": {"day_hi": {ANCHOR: name + "_lo"}}},
+                                            {"$lte": {"day_lo": {ANCHOR: name + "_hi"}}}]}}
+        context = self._context_patterns()
+        prefix = f"{self.rule.id}|{key}"
+        out = []
+        for i, (kinds, term) in enumerate(sure_terms):
+            out.append((f"{prefix}|sat|{i}", [anchor, *context(), {WITNESS: witness(kinds, term)}],
+                        Tag(self.rule.id, key, "sat")))
+        no_possible = [{f"x{j}$not": witness(kinds, term)} for j, (kinds, term) in enumerate(poss_terms)]
+        no_sure = [{f"x{j}$not": witness(kinds, term)} for j, (kinds, term) in enumerate(sure_terms)]
+        exists = []
+        if check.missing == "not_applicable" and check.need_kinds != ("same",):
+            exists = [{"y": witness(check.need_kinds, [])}]
+        viol = [anchor, *context()] + ([due_sure] if due_sure else []) + exists + no_possible
+        out.append((f"{prefix}|viol", viol, Tag(self.rule.id, key, "viol")))
+        for j, (kinds, term) in enumerate(poss_terms):
+            pats = [anchor, *context()] + ([due_poss] if due_poss else []) + [{WITNESS: witness(kinds, term)}] + no_sure
+            out.append((f"{prefix}|ne|{j}", pats, Tag(self.rule.id, key, "ne")))
+        if check.due:
+            pats = [anchor, *context(), due_only_poss] + exists + no_possible
+            out.append((f"{prefix}|due", pats, Tag(self.rule.id, key, "due")))
+        return out
+
+    def _context_patterns(self):
+        """Record and parameter patterns the check's terms refer to."""
+        def patterns() -> list[dict]:
+            pats = []
+            if self.uses_record:
+                pats.append({RECORD: {"t": "rec"}})
+            for name in sorted(self.params):
+                pats.append({f"p_{name}": {"$and": [{"t": "param"}, {"name": name}]}})
+            return pats
+        return patterns
+
+
+def when_check(rule: Rule) -> Check:
+    """Applicability as a check of the record against itself: `when`, and being in force
+    on the reference date (the decision date, or --as-of before there is one)."""
+    in_force: dict[str, Any] = {"not_before": rule.effective.from_}
+    if rule.effective.to:
+        in_force["not_after"] = rule.effective.to
+    return Check(each="record", need="same", where={**rule.when, "reference_date": in_force})
+
+
+def compile_rules(rules: list[Rule], record_type: str) -> CompiledRuleset:
+    out = CompiledRuleset(record_type)
+    periods, mirrored = set(), set()
+    for rule in rules:
+        if record_type not in rule.applies_to:
+            continue
+        comp = _Compiler(rule, record_type)
+        checks: list[tuple[int | str, Check]] = [("when", when_check(rule))] + list(enumerate(rule.checks))
+        for key, check in checks:
+            for name, patterns, tag in comp.check_rules(key, check):
+                out.engine_rules[name] = {"all": patterns}
+                out.tags[name] = tag
+        periods |= comp.periods
+        mirrored |= comp.mirrored
+    out.plan = FactPlan(frozenset(periods), frozenset(mirrored))
+    return out

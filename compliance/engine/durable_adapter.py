@@ -1,0 +1,154 @@
+"""The only module that imports durable-rules. It says how the engine is driven.
+
+durable-rules 2.0.28 is unmaintained and has defects that ordinary rules hit (see
+shared/notes/durable-rules.md). This adapter drives it the way that was shown to give
+order-independent, complete answers:
+
+- one host per process, with the timer threads off, and one session per record;
+- the record's facts go in one batch between a begin and an end marker; every rule
+  with a negation waits for the end marker (otherwise negation depends on fact order);
+- in every pattern, comparisons with other facts come first and the last one is
+  repeated (the C evaluator reads past the end of a pattern whose last member decides
+  it), other tests after them, with `$ex` guards on joined properties;
+- facts get content ids (identity does not depend on position);
+- the actions are read straight from the C loop, then the session is always deleted;
+- if the end marker did not fire, the batch was cut short: that is an error, never a
+  partial result.
+"""
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import math
+from typing import Any
+
+import durable_rules_engine as dre
+from durable import engine
+
+from ..errors import EngineError
+from .compile import is_join
+
+BEGIN_RULE, END_RULE = "__begin__", "__end__"
+END_PATTERN = {"__end": {"__end__": 1}}
+MAX_PROPERTIES = 252            # the engine's limit is 255 including sid and id
+MAX_STRING_BYTES = 1 << 20      # far below the engine's 16 MB parser limit
+_names = itertools.count()
+
+
+class _QuietHost(engine.Host):
+    """A host without the background dispatcher: actions are run only by us."""
+
+    def _run(self):  # noqa: D401 - overrides the timer loop
+        pass
+
+
+def _join_props(cond: dict) -> list[tuple[str, str, str]]:
+    """(own property, other alias, other property) of each comparison with another fact."""
+    (key, value), = cond.items()
+    if key in ("$and", "$or"):
+        return [j for c in value for j in _join_props(c)]
+    if key.startswith("$") and key not in ("$lt", "$lte", "$gt", "$gte", "$neq"):
+        return []
+    own, rhs = next(iter(value.items())) if key.startswith("$") else (key, value)
+    out, todo = [], [rhs] if isinstance(rhs, dict) else []
+    while todo:
+        d = todo.pop()
+        for k, v in d.items():
+            if k in ("$add", "$sub", "$mul", "$div"):
+                todo += [x for x in v.values() if isinstance(x, dict)]
+            elif not k.startswith("$"):
+                out.append((own, k, v))
+    return out
+
+
+def _harden(cond: dict, guards: set[str]) -> dict:
+    """Joins first, the last join repeated, then the other tests and the guards."""
+    items = cond["$and"] if set(cond) == {"$and"} else [cond]
+    joins = [c for c in items if is_join(c)]
+    for c in joins:
+        (key, _), = c.items()
+        if key in ("$and", "$or"):
+            raise EngineError(f"a comparison with another fact inside $and/$or is not supported: {c}")
+    own = {p for c in joins for p, _, _ in _join_props(c)} | guards
+    rest = [c for c in items if not is_join(c)] + [{"$ex": {p: 1}} for p in sorted(own)]
+    if not joins and len(rest) == 1:
+        return rest[0]
+    return {"$and": joins + joins[-1:] + rest}
+
+
+def harden_rule(rule: dict) -> dict:
+    patterns = rule["all"]
+    guards: dict[str, set[str]] = {}
+    for pattern in patterns:
+        for cond in pattern.values():
+            for _own, alias, other in _join_props(cond):
+                guards.setdefault(alias, set()).add(other)
+    hardened = []
+    for pattern in patterns:
+        (alias, cond), = pattern.items()
+        base = alias[:-4] if alias.endswith("$not") else alias
+        hardened.append({alias: _harden(cond, guards.get(base, set()))})
+    if any(alias.endswith("$not") for p in patterns for alias in p):
+        hardened = [dict(END_PATTERN)] + hardened
+    return {"all": hardened}
+
+
+def check_fact_limits(facts: list[dict[str, Any]]) -> None:
+    """Reject what the engine would silently drop or mis-compare, before it sees it."""
+    for fact in facts:
+        if len(fact) > MAX_PROPERTIES:
+            raise EngineError(f"a fact has {len(fact)} properties; the engine takes at most {MAX_PROPERTIES}")
+        for key, value in fact.items():
+            if isinstance(value, str) and len(value.encode()) > MAX_STRING_BYTES:
+                raise EngineError(f"field {key!r} is longer than {MAX_STRING_BYTES} bytes")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise EngineError(f"field {key!r} is not a finite number")
+
+
+class DurableRuleset:
+    """One compiled ruleset on a private host; check one record at a time."""
+
+    def __init__(self, engine_rules: dict[str, dict]):
+        self.name = f"compliance_{next(_names)}"
+        rules = {name: harden_rule(rule) for name, rule in copy.deepcopy(engine_rules).items()}
+        rules[BEGIN_RULE] = {"all": [{"m": {"__begin__": 1}}]}
+        rules[END_RULE] = {"all": [dict(END_PATTERN)]}
+        for rule in rules.values():
+            rule["run"] = _never_called
+        self._host = _QuietHost()
+        self._host.set_rulesets({self.name: rules})    # the engine mutates what it gets
+        self._handle = self._host.get_ruleset(self.name)._handle
+        self._sessions = itertools.count()
+
+    def matches(self, facts: list[dict[str, Any]]) -> list[tuple[str, dict[str, str]]]:
+        """Every (engine rule, {alias: fact id}) that fired for this record's facts."""
+        check_fact_limits(facts)
+        sid = f"s{next(self._sessions)}"
+        handle = self._handle
+        found: list[tuple[str, dict[str, str]]] = []
+        error: Exception | None = None
+        _, state = dre.assert_fact(handle, json.dumps({"__begin__": 1, "sid": sid, "id": "__begin__"}))
+        try:
+            batch = [dict(f, sid=sid) for f in facts] + [{"__end__": 1, "sid": sid, "id": "__end__"}]
+            try:
+                dre.assert_facts(handle, json.dumps(batch, ensure_ascii=False))
+            except Exception as e:  # the engine's own error: the record was only partly asserted
+                error = e
+            result = dre.start_action_for_state(handle, state)
+            messages = result[1] if result else None
+            while messages:
+                for rule_name, match in json.loads(messages).items():
+                    found.append((rule_name, {a: f.get("id") for a, f in match.items() if not a.startswith("__")}))
+                messages = dre.complete_and_start_action(handle, state)
+        finally:
+            self._host.delete_state(self.name, sid)
+        if error is not None:
+            raise EngineError(f"the rule engine rejected the record: {error}")
+        if not any(name == END_RULE for name, _ in found):
+            raise EngineError("the rule engine cut the record short (a fact was rejected); no partial result is given")
+        return [(name, m) for name, m in found if name not in (BEGIN_RULE, END_RULE)]
+
+
+def _never_called(_c):  # actions are read from the C loop, never run through durable
+    raise AssertionError("durable action path used")

@@ -1,0 +1,126 @@
+"""Run the engine over one record and read its answers as one result per rule.
+
+The engine decides every condition (engine/compile.py says what each firing means);
+this module only folds the firings together with a fixed, three-valued reading:
+
+- per anchor: satisfied if any `sat`, else violated if `viol`, else not evaluable if
+  `ne`/`due`, else not applicable (a deadline not yet passed);
+- per check: the worst anchor (violated > not evaluable > satisfied > not applicable);
+- per rule: the worst check, unless `when` says the rule does not apply (not
+  applicable) or cannot say (a violation becomes not evaluable).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .engine.compile import CompiledRuleset, compile_rules
+from .engine.durable_adapter import DurableRuleset
+from .facts import Facts, build_facts
+from .models import Record
+from .profiles import Profile
+from .rulebook import Rule, Rulebook
+
+VIOLATED, NOT_EVALUABLE, SATISFIED, NOT_APPLICABLE, WAIVED = (
+    "violated", "not_evaluable", "satisfied", "not_applicable", "waived")
+_RANK = {VIOLATED: 3, NOT_EVALUABLE: 2, SATISFIED: 1, NOT_APPLICABLE: 0}
+
+
+@dataclass
+class AnchorResult:
+    anchor: str                          # fact id of the anchor ('rec' for the record)
+    result: str
+    witnesses: tuple[str, ...] = ()      # fact ids that (possibly) met the check
+
+
+@dataclass
+class CheckResult:
+    index: int | str
+    result: str
+    anchors: list[AnchorResult] = field(default_factory=list)
+
+    def worst_anchors(self) -> list[AnchorResult]:
+        return [a for a in self.anchors if a.result == self.result]
+
+
+@dataclass
+class RuleResult:
+    rule: Rule
+    result: str
+    applicability: str                   # applies | unknown | not_applicable
+    checks: list[CheckResult] = field(default_factory=list)
+
+    def deciding_checks(self) -> list[CheckResult]:
+        """The checks that gave the rule its result."""
+        target = VIOLATED if self.result == VIOLATED else self.result
+        if self.result == NOT_EVALUABLE and self.applicability == "unknown":
+            return [c for c in self.checks if c.result in (VIOLATED, NOT_EVALUABLE)]
+        return [c for c in self.checks if c.result == target]
+
+
+def _fold(outcomes: set[str]) -> str:
+    if "sat" in outcomes:
+        return SATISFIED
+    if "viol" in outcomes:
+        return VIOLATED
+    if outcomes & {"ne", "due"}:
+        return NOT_EVALUABLE
+    return NOT_APPLICABLE
+
+
+def _worst(results: list[str]) -> str:
+    return max(results, key=_RANK.__getitem__) if results else NOT_APPLICABLE
+
+
+class Evaluator:
+    """Compiled rules for each record type, checked by the engine. One per process."""
+
+    def __init__(self, rulebook: Rulebook):
+        self.rulebook = rulebook
+        self._compiled: dict[str, tuple[CompiledRuleset, DurableRuleset]] = {}
+
+    def compiled(self, record_type: str) -> tuple[CompiledRuleset, DurableRuleset]:
+        if record_type not in self._compiled:
+            compiled = compile_rules(self.rulebook.rules, record_type)
+            self._compiled[record_type] = (compiled, DurableRuleset(compiled.engine_rules))
+        return self._compiled[record_type]
+
+    def facts_for(self, record: Record, profile: Profile, as_of: dt.date) -> Facts:
+        compiled, _ = self.compiled(record.type)
+        return build_facts(record, profile, as_of, compiled.plan)
+
+    def firings(self, record: Record, facts: Facts) -> dict[tuple[str, int | str], dict[str, dict]]:
+        """{(rule id, check): {anchor id: {'outcomes': set, 'witnesses': set}}}."""
+        compiled, engine = self.compiled(record.type)
+        table: dict[tuple[str, int | str], dict[str, dict]] = {}
+        for name, match in engine.matches(facts.facts):
+            tag = compiled.tags[name]
+            slot = table.setdefault((tag.rule, tag.check), {}).setdefault(
+                match["a"], {"outcomes": set(), "witnesses": set()})
+            slot["outcomes"].add(tag.outcome)
+            if "w" in match and tag.outcome in ("sat", "ne"):
+                slot["witnesses"].add(match["w"])
+        return table
+
+    def evaluate(self, record: Record, profile: Profile, as_of: dt.date) -> tuple[list[RuleResult], Facts]:
+        facts = self.facts_for(record, profile, as_of)
+        table = self.firings(record, facts)
+        results = [fold_rule(rule, table) for rule in self.rulebook.for_type(record.type)]
+        return results, facts
+
+
+def fold_rule(rule: Rule, table: dict) -> RuleResult:
+    def check_result(key: int | str) -> CheckResult:
+        anchors = [AnchorResult(a, _fold(slot["outcomes"]), tuple(sorted(slot["witnesses"])))
+                   for a, slot in sorted(table.get((rule.id, key), {}).items())]
+        return CheckResult(key, _worst([a.result for a in anchors]), anchors)
+
+    when = check_result("when").result
+    applicability = {SATISFIED: "applies", NOT_EVALUABLE: "unknown"}.get(when, "not_applicable")
+    checks = [check_result(i) for i in range(len(rule.checks))]
+    if applicability == "not_applicable":
+        return RuleResult(rule, NOT_APPLICABLE, applicability, checks)
+    result = _worst([c.result for c in checks])
+    if result == VIOLATED and applicability == "unknown":
+        result = NOT_EVALUABLE
+    return RuleResult(rule, result, applicability, checks)

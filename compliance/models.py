@@ -1,0 +1,275 @@
+"""Pydantic models of the decision-record format (decision-record.md, version 1).
+
+Step kinds and their fields vary by record type, so a step is validated against the
+vocabulary with the record type passed in the validation context.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
+
+from . import vocabulary as voc
+from .dates import DateError, RecordDate, parse_date
+
+FORMAT = "decision-record/1"
+
+
+def _date(value: Any) -> RecordDate:
+    try:
+        return parse_date(value)
+    except DateError as e:
+        raise PydanticCustomError("date", str(e)) from None
+
+
+RDate = Annotated[RecordDate, BeforeValidator(_date)]
+
+
+def suggest(word: str, choices) -> str:
+    """' (did you mean 'x'?)' or ''."""
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Issuer(_Strict):
+    name: str
+    level: Literal["city_government", "county_government", "district_government", "department", "other"]
+    superior: str | None = None
+
+
+class Department(_Strict):
+    name: str
+    designation_doc: str | None = None
+
+
+class ImplementingUnit(_Strict):
+    name: str
+    entrustment_doc: str | None = None
+    nonprofit: bool | None = None
+
+
+class ParentDecision(_Strict):
+    doc: str | None = None
+    date: RDate | None = None
+    announced: RDate | None = None
+    issuer: str | None = None
+    signing_end: RDate | None = None
+
+
+class Waiver(_Strict):
+    rule: str
+    reason: str
+    approved_by: str | None = None
+    doc: str | None = None
+    expires: RDate | None = None
+
+
+def _coerce(ftype: Any, value: Any) -> Any:
+    """Validate one kind-specific step field against its vocabulary type."""
+    if ftype == voc.DATE:
+        return _date(value)
+    if ftype == voc.TEXT:
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value)
+        raise ValueError("expected text")
+    if ftype == voc.INT:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        raise ValueError("expected a whole number, 0 or more")
+    if ftype == voc.NUMBER:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+            return value
+        raise ValueError("expected a number, 0 or more")
+    if ftype == voc.BOOL:
+        if isinstance(value, bool):
+            return value
+        raise ValueError("expected true or false")
+    tag, allowed = ftype
+    if tag == "enum":
+        if value in allowed:
+            return value
+        raise ValueError(f"{value!r} is not one of: {', '.join(allowed)}{suggest(value, allowed)}")
+    if not isinstance(value, list):
+        raise ValueError("expected a list, e.g. [a, b]")
+    for item in value:
+        if allowed is not None and item not in allowed:
+            raise ValueError(f"{item!r} is not one of: {', '.join(allowed)}{suggest(item, allowed)}")
+        if allowed is None and not isinstance(item, str):
+            raise ValueError(f"{item!r}: expected text")
+    return tuple(value)
+
+
+class Step(BaseModel):
+    """One procedural step. `fields` holds the kind-specific fields, already validated."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    written_kind: str
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _resolve(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, Step):
+            return data
+        if not isinstance(data, dict):
+            raise PydanticCustomError("step", "a step must be a mapping such as {kind: decision, date: 2025-04-25}")
+        scope = (info.context or {}).get("step_scope", "expropriation_decision")
+        kinds = voc.KINDS_BY_TYPE[scope]
+        if "kind" not in data:
+            raise PydanticCustomError("step", "the step has no `kind`")
+        written = data["kind"]
+        name = written if written in kinds else voc.kind_aliases(scope).get(str(written).strip())
+        if name is None:
+            hint = suggest(written, list(kinds) + list(voc.kind_aliases(scope)))
+            raise PydanticCustomError(
+                "step", "{msg}", {"field": "kind", "msg": f"unknown step kind {written!r} for this record{hint}"})
+        allowed = kinds[name].all_fields
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if key == "kind":
+                continue
+            if key not in allowed:
+                raise PydanticCustomError("step", "{msg}", {
+                    "field": key, "msg": f"unknown field for step kind '{name}'{suggest(key, allowed)}"})
+            if value is None:
+                continue
+            try:
+                values[key] = _coerce(allowed[key], value)
+            except (ValueError, PydanticCustomError) as e:
+                msg = e.message() if isinstance(e, PydanticCustomError) else str(e)
+                raise PydanticCustomError("step", "{msg}", {"field": key, "msg": msg}) from None
+        start, end = values.get("start"), values.get("end")
+        if start and end and end.last < start.first:
+            raise PydanticCustomError("step", "{msg}", {
+                "field": "end", "msg": f"the period ends ({end}) before it starts ({start}); fix start or end"})
+        return {"kind": name, "written_kind": str(written), "fields": values}
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.fields.get(name, default)
+
+
+class HouseholdEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    compensation_decision: str | None = None
+    steps: list[Step] = Field(default_factory=list)
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: str
+    id: str = Field(min_length=1)
+    type: Literal["expropriation_decision", "compensation_decision", "major_matter"]
+    title: str
+    jurisdiction: str = "national"
+    issuer: Issuer
+    department: Department | None = None
+    implementing_unit: ImplementingUnit | None = None
+    public_interest: Literal["defense_foreign_affairs", "infrastructure", "public_utilities",
+                             "affordable_housing", "old_city_reconstruction", "other_statutory"] | None = None
+    public_interest_evidence: str | None = None
+    dilapidation_evidence: str | None = None
+    households: int | None = Field(default=None, ge=0)
+    objecting_households: int | None = Field(default=None, ge=0)
+    unregistered_buildings: int | None = Field(default=None, ge=0)
+    is_major_decision: bool | None = None
+    decision_catalog_doc: str | None = None
+    undertaking_unit: str | None = None
+    technical_matter: bool | None = None
+    category: Literal["important_decision", "major_project", "large_expenditure", "other"] | None = None
+    amount_cny: float | None = Field(default=None, ge=0)
+    parent: str | None = None
+    expropriation_decision: ParentDecision | None = None
+    household: str | None = None
+    signing_end: RDate | None = None
+    owner_unclear: bool | None = None
+    relocation_deadline: RDate | None = None
+    steps: list[Step]
+    household_entries: list[HouseholdEntry] = Field(default_factory=list)
+    waivers: list[Waiver] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _check_format_and_type(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, dict):
+            raise PydanticCustomError("record", "a decision record must be a mapping of fields")
+        fmt = data.get("format")
+        if fmt != FORMAT:
+            raise PydanticCustomError("record", "{msg}", {"field": "format", "msg": (
+                f"unsupported format {fmt!r}: this tool reads `format: {FORMAT}`"
+                if fmt is not None else f"missing `format: {FORMAT}` at the top of the file")})
+        if info.context is not None and data.get("type") in voc.RECORD_TYPES:
+            info.context["step_scope"] = data["type"]
+        return data
+
+    @model_validator(mode="after")
+    def _check_type_fields(self) -> "Record":
+        required = {
+            "expropriation_decision": ("department", "public_interest", "households"),
+            "compensation_decision": ("parent", "household"),
+            "major_matter": ("category",),
+        }[self.type]
+        for name in required:
+            if getattr(self, name) is None:
+                raise PydanticCustomError("record", "{msg}", {
+                    "field": name, "msg": f"`{name}` is required for a {self.type} record"})
+        if self.type != "expropriation_decision" and self.household_entries:
+            raise PydanticCustomError("record", "{msg}", {
+                "field": "household_entries", "msg": "household_entries belong to an expropriation_decision record"})
+        if (self.households is not None and self.objecting_households is not None
+                and self.objecting_households > self.households):
+            raise PydanticCustomError("record", "{msg}", {
+                "field": "objecting_households",
+                "msg": f"{self.objecting_households} objecting households exceed the {self.households} households in scope"})
+        return self
+
+    @property
+    def effective_major_decision(self) -> bool:
+        return bool(self.is_major_decision)
+
+    def steps_of(self, kind: str) -> list[Step]:
+        return [s for s in self.steps if s.kind == kind]
+
+
+def validate_record(data: Any) -> Record:
+    """Validate raw YAML/JSON data; household steps use the household vocabulary."""
+    if isinstance(data, dict) and isinstance(data.get("household_entries"), list):
+        # Household entries have their own step vocabulary, so validate them first.
+        validated = []
+        for i, entry in enumerate(data["household_entries"]):
+            try:
+                validated.append(HouseholdEntry.model_validate(entry, context={"step_scope": "household"}))
+            except ValidationError as e:
+                raise NestedValidationError(("household_entries", i), e) from None
+        data = {**data, "household_entries": validated}
+    return Record.model_validate(data, context={})
+
+
+class NestedValidationError(Exception):
+    """A ValidationError from a part validated on its own, with that part's location."""
+
+    def __init__(self, prefix: tuple, error: ValidationError):
+        super().__init__(str(error))
+        self.prefix = prefix
+        self.error = error
+
+
+def normalised_dates(record: Record) -> list[str]:
+    """Where a date was written in another spelling, say what it was read as."""
+    notes = []
+    for i, step in enumerate(record.steps):
+        for key, value in step.fields.items():
+            if isinstance(value, RecordDate) and value.form != "iso":
+                notes.append(f"steps[{i}].{key}: {value.written} → {value}")
+    return notes
+

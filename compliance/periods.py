@@ -1,0 +1,106 @@
+"""Period arithmetic the way a Chinese court computes it.
+
+- Start day excluded by default (民法典 Art 201); a profile may count it.
+- Month and year periods end on the corresponding day, or the month's last day when
+  there is none (民法典 Art 202).
+- A period whose last day is a rest day (statutory holiday or weekend, 民事诉讼法 Art 85)
+  ends on the next working day (民法典 Art 203); 调休 make-up days are working days.
+- Working-day periods count working days only.
+
+The official holiday calendar comes from the `chinese_calendar` package. For a year it
+does not cover, the last day is unknown (None): rules then report *not evaluable*
+rather than guess.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import chinese_calendar
+
+Unit = Literal["days", "working_days", "months", "years"]
+Counting = Literal["exclude_start_day", "include_start_day"]
+
+_SPEC = re.compile(r"^\s*(\d+)\s*(days?|working[_ ]days?|months?|years?)\s*$")
+
+
+class CalendarNotCovered(Exception):
+    """The holiday calendar has no data for a year a period touches."""
+
+    def __init__(self, year: int):
+        super().__init__(year)
+        self.year = year
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    amount: int
+    unit: Unit
+
+    @classmethod
+    def parse(cls, text: str) -> "PeriodSpec":
+        m = _SPEC.match(text)
+        if not m:
+            raise ValueError(f"{text!r} is not a period: write e.g. '30 days', '7 working_days', '6 months', '1 year'")
+        unit = m.group(2).replace(" ", "_")
+        unit = unit if unit.endswith("s") else unit + "s"
+        return cls(int(m.group(1)), unit)  # type: ignore[arg-type]
+
+    @property
+    def key(self) -> str:
+        """A short identifier usable as a fact property name."""
+        return {"days": "d", "working_days": "wd", "months": "m", "years": "y"}[self.unit] + str(self.amount)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.unit}"
+
+
+def is_workday(day: dt.date) -> bool:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        raise CalendarNotCovered(day.year) from None
+
+
+def roll_to_workday(day: dt.date) -> dt.date:
+    while not is_workday(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The corresponding day `months` later, or that month's last day."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def last_day(start: dt.date, spec: PeriodSpec, counting: Counting = "exclude_start_day") -> dt.date:
+    """The last day of a period of `spec` that begins on `start`.
+
+    Raises CalendarNotCovered when a holiday year it needs is not in the calendar.
+    """
+    include = counting == "include_start_day"
+    if spec.unit == "working_days":
+        day, counted = start, 0
+        if include and is_workday(start):
+            counted = 1
+        while counted < spec.amount:
+            day += dt.timedelta(days=1)
+            if is_workday(day):
+                counted += 1
+        return day
+    if spec.unit == "days":
+        end = start + dt.timedelta(days=spec.amount - (1 if include else 0))
+    else:
+        months = spec.amount * (12 if spec.unit == "years" else 1)
+        end = add_months(start, months) - dt.timedelta(days=1 if include else 0)
+    return roll_to_workday(end)
+
+
+def counted_days(start: dt.date, end: dt.date, counting: Counting = "exclude_start_day") -> int:
+    """How many calendar days a period from start to end counts."""
+    return (end - start).days + (1 if counting == "include_start_day" else 0)

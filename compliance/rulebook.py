@@ -1,0 +1,391 @@
+"""Rule files: the law as data. Pydantic models, references and loading.
+
+A rule file says what a source requires; it holds no Python. The language is small:
+
+- `applies_to`: record types; `when`: conditions on the record (all must hold);
+- `checks`: each check says "for each ANCHOR step (or the record), a NEED step must
+  exist WHERE conditions hold", optionally with alternatives (`any_of`), a `due` date
+  before which a missing step is not yet a violation, and what a wholly missing step
+  means (`missing`).
+
+Conditions compare a field of the needed step with a literal, a profile parameter
+(`param.NAME`), a field of the anchor or of the record (`decision.date`,
+`record.households`), optionally shifted by a period (`plan_comment.start + 30 days`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from . import vocabulary as voc
+from .errors import InputError
+from .loader import line_of, parse, read_text
+from .periods import PeriodSpec
+
+Severity = Literal["blocking", "major", "minor"]
+SEVERITY_ORDER = {"blocking": 3, "major": 2, "minor": 1}
+RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
+
+DATE_OPS = {"not_after": "<=", "before": "<", "not_before": ">=", "after": ">"}
+NUMBER_OPS = {"at_most": "<=", "less_than": "<", "at_least": ">=", "more_than": ">"}
+VALUE_OPS = ("is", "in", "contains", "contains_all", "has", "same_as")
+ALL_OPS = tuple(DATE_OPS) + tuple(NUMBER_OPS) + VALUE_OPS
+
+# Record fields a rule may test, with their types (dotted paths are nested fields).
+RECORD_FIELDS: dict[str, Any] = {
+    "type": voc.TEXT, "jurisdiction": voc.TEXT, "issuer.name": voc.TEXT,
+    "issuer.level": voc.enum("city_government", "county_government", "district_government", "department", "other"),
+    "issuer.superior": voc.TEXT, "department.name": voc.TEXT, "department.designation_doc": voc.TEXT,
+    "implementing_unit.name": voc.TEXT, "implementing_unit.entrustment_doc": voc.TEXT,
+    "implementing_unit.nonprofit": voc.BOOL, "uses_implementing_unit": voc.BOOL,
+    "public_interest": voc.enum("defense_foreign_affairs", "infrastructure", "public_utilities",
+                                "affordable_housing", "old_city_reconstruction", "other_statutory"),
+    "public_interest_evidence": voc.TEXT, "dilapidation_evidence": voc.TEXT,
+    "households": voc.INT, "objecting_households": voc.INT, "unregistered_buildings": voc.INT,
+    "is_major_decision": voc.BOOL, "major_decision": voc.BOOL, "decision_catalog_doc": voc.TEXT,
+    "undertaking_unit": voc.TEXT, "technical_matter": voc.BOOL,
+    "category": voc.enum("important_decision", "major_project", "large_expenditure", "other"),
+    "amount_cny": voc.NUMBER, "parent": voc.TEXT, "household": voc.TEXT,
+    "signing_end": voc.DATE, "owner_unclear": voc.BOOL, "relocation_deadline": voc.DATE,
+    "expropriation_decision.doc": voc.TEXT, "expropriation_decision.date": voc.DATE,
+    "expropriation_decision.announced": voc.DATE, "expropriation_decision.issuer": voc.TEXT,
+    "expropriation_decision.signing_end": voc.DATE,
+    "reference_date": voc.DATE,  # the decision date, or --as-of before there is one
+}
+# Fields the facts layer derives for steps (kept in the vocabulary's spirit: data, not logic).
+DERIVED_STEP_FIELDS = {"implementation": {"activity": voc.enum(*voc.IMPLEMENTATION_ACTIVITIES, "other")}}
+PARAMETERS = ("many_households_threshold", "signing_period_days", "valuation_publicity_days",
+              "large_expenditure_threshold_cny")
+
+
+class Text(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str                      # 国有土地上房屋征收与补偿条例
+    doc: str | None = None         # 国务院令第590号
+    article: str                   # 第十二条第一款 (条/款/项)
+    article_en: str                # Art 12(1)
+    name_en: str | None = None
+
+    def basis(self, lang: str = "zh") -> str:
+        if lang == "en":
+            return f"{self.name_en or self.name}, {self.article_en}"
+        return f"《{self.name}》{self.article}"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a condition compares with: a literal, a parameter, or a field (+ a period)."""
+
+    kind: Literal["literal", "param", "field"]
+    value: Any = None              # literal value
+    alias: str | None = None       # 'record' or a step kind (the anchor)
+    field: str | None = None
+    period: PeriodSpec | None = None
+    factor: float | None = None
+
+    def __str__(self) -> str:
+        if self.kind == "literal":
+            return str(self.value)
+        if self.kind == "param":
+            return f"param.{self.field}"
+        text = f"{self.alias}.{self.field}"
+        if self.period:
+            text += f" + {self.period}"
+        if self.factor is not None:
+            text += f" * {self.factor:g}"
+        return text
+
+
+_REF = re.compile(r"^\s*([a-z_]+)\.([a-z_.]+)\s*(?:\+\s*(.+?))?\s*(?:\*\s*([0-9.]+))?\s*$")
+
+
+def parse_ref(value: Any) -> Ref:
+    if isinstance(value, (bool, int, float)) or isinstance(value, (list, tuple)):
+        return Ref("literal", value)
+    if isinstance(value, dt.date):
+        return Ref("literal", value)
+    text = str(value)
+    m = _REF.match(text)
+    if not m:
+        return Ref("literal", text)
+    alias, field, period, factor = m.groups()
+    if alias == "param":
+        return Ref("param", field=field)
+    return Ref("field", alias=alias, field=field,
+               period=PeriodSpec.parse(period) if period else None,
+               factor=float(factor) if factor else None)
+
+
+@dataclass(frozen=True)
+class Condition:
+    field: str
+    op: str
+    ref: Ref
+
+
+def _conditions(spec: dict[str, dict[str, Any]] | None) -> tuple[Condition, ...]:
+    out = []
+    for field, ops in (spec or {}).items():
+        if not isinstance(ops, dict):
+            raise ValueError(f"condition on {field!r} must map an operator to a value, e.g. {{not_after: decision.date}}")
+        for op, value in ops.items():
+            if op not in ALL_OPS:
+                raise ValueError(f"unknown operator {op!r} on {field!r}; use one of: {', '.join(ALL_OPS)}")
+            ref = Ref("literal", value) if op in ("is", "in", "contains", "contains_all", "has") else parse_ref(value)
+            out.append(Condition(field, op, ref))
+    return tuple(out)
+
+
+class Branch(BaseModel):
+    """One way to satisfy a check: a step of one of the `need` kinds, where conditions hold."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    need: str | list[str]
+    where: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(self.need) if isinstance(self.need, list) else (self.need,)
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        return _conditions(self.where)
+
+
+class Check(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    each: str = "record"
+    each_where: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    need: str | list[str] | None = None
+    where: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    any_of: list[Branch] = Field(default_factory=list)
+    missing: Literal["violated", "not_applicable"] = "violated"
+    due: str | None = None
+    severity: Severity | None = None
+    message: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Check":
+        if (self.need is None) == (not self.any_of):
+            raise ValueError("a check has either `need` (with optional `where`) or `any_of`, not both")
+        if self.any_of and self.where:
+            raise ValueError("put `where` inside each `any_of` branch")
+        if self.due:
+            ref = parse_ref(self.due)
+            if ref.kind != "field" or ref.alias != self.each or ref.period is None:
+                raise ValueError(f"`due` must be '{self.each}.FIELD + N unit', got {self.due!r}")
+        return self
+
+    @property
+    def branches(self) -> tuple[Branch, ...]:
+        if self.any_of:
+            return tuple(self.any_of)
+        return (Branch(need=self.need, where=self.where),)
+
+    @property
+    def anchor_filter(self) -> tuple[Condition, ...]:
+        return _conditions(self.each_where)
+
+    @property
+    def due_ref(self) -> Ref | None:
+        return parse_ref(self.due) if self.due else None
+
+    @property
+    def need_kinds(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(k for b in self.branches for k in b.kinds))
+
+
+class Effective(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    from_: dt.date = Field(alias="from")
+    to: dt.date | None = None
+
+
+class RuleTest(BaseModel):
+    """A rule's own example: a case record, changed, and the result it must give."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    case: str                                  # file name in cases/
+    remove: list[str] = Field(default_factory=list)      # step kinds to delete
+    add: list[dict[str, Any]] = Field(default_factory=list)  # steps to append
+    change: list[dict[str, Any]] = Field(default_factory=list)  # {kind, set: {...}} on every step of kind
+    set: dict[str, Any] = Field(default_factory=dict)    # top-level fields
+    profile: str | None = None
+    as_of: dt.date | None = None
+    expect: Literal["violated", "satisfied", "not_evaluable", "not_applicable", "waived"]
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: Text
+    label: str
+    source: Source
+    severity: Severity
+    verified: bool
+    verification_note: str | None = None
+    catalog_section: str
+    effective: Effective
+    applies_to: list[Literal["expropriation_decision", "compensation_decision", "major_matter"]]
+    when: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    checks: list[Check] = Field(min_length=1)
+    message: Text
+    remedy: Text
+    note: str | None = None
+    tests: list[RuleTest] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, v: str) -> str:
+        if not RULE_ID.match(v):
+            raise ValueError(f"{v!r} is not a catalog id such as D590-12-SSRA")
+        return v
+
+    @property
+    def when_conditions(self) -> tuple[Condition, ...]:
+        return _conditions(self.when)
+
+    def basis(self, lang: str = "zh") -> str:
+        return self.source.basis(lang)
+
+    def check_severity(self, check: Check) -> str:
+        return check.severity or self.severity
+
+
+# ----------------------------------------------------------------- validation against the vocabulary
+def _field_type(scope: str, kind: str, field: str) -> Any:
+    if kind == "record":
+        return RECORD_FIELDS.get(field)
+    kinds = voc.KINDS_BY_TYPE[scope]
+    if kind not in kinds:
+        return None
+    return {**kinds[kind].all_fields, **DERIVED_STEP_FIELDS.get(kind, {})}.get(field)
+
+
+def _validate_against_vocabulary(rule: Rule) -> None:
+    """Every kind, field and reference a rule names must exist for each record type it applies to."""
+    for scope in rule.applies_to:
+        kinds = voc.KINDS_BY_TYPE[scope]
+
+        def need_kind(kind: str, what: str) -> None:
+            if kind != "record" and kind not in kinds:
+                raise ValueError(f"{what} {kind!r} is not a step kind of {scope}")
+
+        def check_condition(cond: Condition, subject: str, anchor: str) -> None:
+            ftype = _field_type(scope, subject, cond.field)
+            if ftype is None:
+                raise ValueError(f"{subject!r} has no field {cond.field!r} (in {scope})")
+            if cond.op in DATE_OPS and ftype != voc.DATE:
+                raise ValueError(f"{cond.op} compares dates; {subject}.{cond.field} is not a date")
+            if cond.op in NUMBER_OPS and ftype not in (voc.INT, voc.NUMBER):
+                raise ValueError(f"{cond.op} compares numbers; {subject}.{cond.field} is not a number")
+            if cond.op in ("contains", "contains_all") and not (isinstance(ftype, tuple) and ftype[0] == "list"):
+                raise ValueError(f"{cond.op} needs a list field; {subject}.{cond.field} is not a list")
+            ref = cond.ref
+            if ref.kind == "param" and ref.field not in PARAMETERS:
+                raise ValueError(f"unknown parameter {ref.field!r}; known: {', '.join(PARAMETERS)}")
+            if ref.kind == "field":
+                if ref.alias not in ("record", anchor):
+                    raise ValueError(f"{ref} may only refer to the anchor ({anchor}) or the record")
+                rtype = _field_type(scope, ref.alias, ref.field)
+                if rtype is None:
+                    raise ValueError(f"{ref.alias!r} has no field {ref.field!r} (in {scope})")
+                if ref.period and rtype != voc.DATE:
+                    raise ValueError(f"{ref}: a period can only be added to a date")
+            if cond.op in DATE_OPS and ref.kind == "literal":
+                raise ValueError(f"{cond.field} {cond.op}: compare with a field such as decision.date")
+
+        for cond in rule.when_conditions:
+            check_condition(cond, "record", "record")
+        for check in rule.checks:
+            need_kind(check.each, "each:")
+            for cond in check.anchor_filter:
+                if cond.ref.kind != "literal":
+                    raise ValueError("each_where compares with literal values only")
+                check_condition(cond, check.each, check.each)
+            for branch in check.branches:
+                for kind in branch.kinds:
+                    if kind == "same":
+                        if len(branch.kinds) > 1:
+                            raise ValueError("`need: same` cannot be combined with other kinds")
+                        subject = check.each
+                    elif kind == "record":
+                        raise ValueError("use `each: record` with `need: same` to test the record's own fields")
+                    else:
+                        need_kind(kind, "need:")
+                        subject = kind
+                    for cond in branch.conditions:
+                        check_condition(cond, subject, check.each)
+            if check.due:
+                ref = check.due_ref
+                if _field_type(scope, check.each, ref.field) != voc.DATE:
+                    raise ValueError(f"due: {ref.alias}.{ref.field} is not a date")
+
+
+# ----------------------------------------------------------------- loading
+@dataclass
+class Rulebook:
+    rules: list[Rule]
+    source: str
+
+    def by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+    def for_type(self, record_type: str) -> list[Rule]:
+        return [r for r in self.rules if record_type in r.applies_to]
+
+
+def bundled_rules_dir() -> Path:
+    """The rules shipped with the package (the repository's rules/ directory)."""
+    root = resources.files("compliance._rules")
+    return Path(str(root))
+
+
+def load_rule_file(path: Path) -> Rule:
+    text, _ = read_text(path)
+    data = parse(path, text)
+    try:
+        rule = Rule.model_validate(data)
+        _validate_against_vocabulary(rule)
+    except ValidationError as e:
+        err = e.errors()[0]
+        keys = list(err["loc"])
+        where = ".".join(str(k) for k in keys)
+        line = line_of(path, text, keys)
+        raise InputError(str(path), err["msg"], f"{line} ({where})" if line else where) from None
+    except ValueError as e:
+        raise InputError(str(path), str(e)) from None
+    return rule
+
+
+def load_rulebook(directory: Path | None = None) -> Rulebook:
+    directory = directory or bundled_rules_dir()
+    if not directory.is_dir():
+        raise InputError(str(directory), "rules directory not found")
+    rules, seen = [], {}
+    for path in sorted(directory.rglob("*.yaml")):
+        rule = load_rule_file(path)
+        if rule.id in seen:
+            raise InputError(str(path), f"duplicate rule id {rule.id} (also in {seen[rule.id]})")
+        seen[rule.id] = path
+        rules.append(rule)
+    if not rules:
+        raise InputError(str(directory), "no rule files (*.yaml) found")
+    return Rulebook(sorted(rules, key=lambda r: r.id), str(directory))

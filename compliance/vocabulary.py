@@ -1,0 +1,207 @@
+"""The decision-record vocabulary: record types, step kinds, their Chinese labels and fields.
+
+This is the single source for what a record may contain (see decision-record.md). The
+models validate against it; the rule-file loader checks that rules only name kinds and
+fields that exist here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+RECORD_TYPES = {
+    "expropriation_decision": "房屋征收决定",
+    "compensation_decision": "房屋征收补偿决定",
+    "major_matter": "重大事项决策",
+}
+
+# Field types of step fields. ("enum", values) and ("list", values or None for free text).
+DATE, TEXT, INT, NUMBER, BOOL = "date", "text", "int", "number", "bool"
+
+
+def enum(*values: str) -> tuple:
+    return ("enum", values)
+
+
+def listof(*values: str) -> tuple:
+    return ("list", values or None)
+
+
+COMMON_STEP_FIELDS = {"date": DATE, "start": DATE, "end": DATE, "doc": TEXT, "by": TEXT, "note": TEXT}
+
+
+@dataclass(frozen=True)
+class StepKind:
+    name: str
+    label: str
+    fields: dict = field(default_factory=dict)
+
+    @property
+    def all_fields(self) -> dict:
+        return {**COMMON_STEP_FIELDS, **self.fields}
+
+
+def _k(name: str, label: str, **fields) -> StepKind:
+    return StepKind(name, label, fields)
+
+
+_RISK = _k("risk_assessment", "社会稳定风险评估", conclusion=enum("low", "medium", "high"),
+           covers=listof("risk_points", "prevention_measures", "contingency_plan"))
+_EXPERT = _k("expert_argumentation", "专家论证", signed_opinions=BOOL, conflicts=BOOL)
+_RESEARCH = _k("investigation_research", "调查研究")
+_OPINION = _k("public_opinion", "广泛征求社会意见", shortening_reason=TEXT)
+_LEGAL = _k("legal_consultation", "法律顾问意见（事前法律咨询）",
+            stage=enum("decision", "implementation", "litigation"))
+_LEGALITY = _k("legality_review", "合法性审查", submitted=DATE,
+               conclusion=enum("lawful", "unlawful", "revise"), counsel_opinion=BOOL)
+_PARTY_GROUP = _k("party_group_meeting", "党组会议集体研究决定")
+_PARTY_REPORT = _k("party_committee_report", "向同级党委请示报告")
+_EXEC = _k("executive_meeting", "政府常务会议（全体会议）讨论决定", session=TEXT,
+           meeting=enum("executive", "plenary"),
+           materials=listof("draft", "comment_adoption", "expert_adoption", "risk_report", "legality_opinion"),
+           plan_version=TEXT, dissent_recorded=BOOL)
+_HEARING = _k("hearing", "听证会", notice_date=DATE, materials_sent=DATE, record_signed=BOOL,
+              list_published=DATE, plan_revised=BOOL)
+_IMPL = _k("implementation", "实施（签约、拨付、拆除等）", what=TEXT)
+_COORD = _k("department_consultation", "部门协商")
+_ADOPTION = _k("opinion_adoption", "意见归纳采纳情况")
+_ARCHIVE = _k("archive", "决策过程记录归档")
+_SWAP = _k("swap_housing_provided", "产权调换房屋/周转用房提供")
+_RECHECK_REQ = _k("recheck_requested", "申请复核")
+_RECHECK_RES = _k("recheck_result", "复核结果")
+_APPR_REQ = _k("appraisal_requested", "申请鉴定")
+_APPR_RES = _k("appraisal_result", "鉴定意见")
+_REMINDER = _k("reminder_served", "催告书送达")
+_VALUATION_SERVED = _k("valuation_report_served", "分户评估报告送达", value_date=DATE)
+
+_ANNOUNCE_INCLUDES = listof("compensation_plan", "review_rights", "litigation_rights", "review_body", "deadlines")
+
+EXPROPRIATION_KINDS = [
+    _k("scope_determined", "征收范围确定"),
+    _k("construction_freeze", "暂停办理相关手续书面通知", recipients=listof()),
+    _k("survey", "调查登记", households_covered=INT),
+    _k("survey_published", "调查结果公布", place=TEXT),
+    _k("unregistered_determination", "未经登记建筑调查认定处理", buildings=INT, area_m2=NUMBER,
+       outcome=enum("lawful", "temporary_valid", "illegal", "temporary_expired")),
+    _k("post_scope_alteration", "范围确定后新建扩建改建或改变用途", compensated=BOOL),
+    _k("plans_conformity", "符合规划", economic=TEXT, land_use=TEXT, urban_rural=TEXT, special=TEXT),
+    _k("annual_plan", "纳入国民经济和社会发展年度计划", year=INT),
+    _k("plan_drafted", "拟定征收补偿方案", signing_start=DATE, signing_end=DATE, signing_days=INT,
+       options=listof("monetary", "property_swap")),
+    _k("plan_submitted", "补偿方案报政府"),
+    _k("plan_argumentation", "组织有关部门论证"),
+    _k("plan_comment", "补偿方案公布征求意见", publisher=TEXT, channel=TEXT),
+    _k("plan_feedback_published", "公布征求意见及修改情况"),
+    _HEARING, _RISK, _EXPERT, _RESEARCH, _OPINION, _LEGAL, _LEGALITY,
+    _k("funds_in_place", "补偿资金足额到位、专户存储", amount_cny=NUMBER, estimated_total_cny=NUMBER,
+       account=TEXT, diverted=BOOL),
+    _PARTY_GROUP, _PARTY_REPORT, _EXEC,
+    _k("decision", "作出征收决定"),
+    _k("decision_announced", "征收决定公告", place=TEXT, includes=_ANNOUNCE_INCLUDES, review_body=TEXT,
+       court=TEXT, review_period_days=INT, suit_period_months=INT, plan_version=TEXT),
+    _k("publicity", "宣传、解释工作"),
+    _k("agency_selected", "选定房地产价格评估机构",
+       method=enum("negotiation", "majority_vote", "lottery", "designated"), agency=TEXT,
+       negotiation_failed=BOOL, votes_for=INT, votes_total=INT),
+    _k("valuation_published", "分户初步评估结果公示", value_date=DATE),
+    _k("household_compensation_published", "分户补偿情况公布"),
+    _k("audit", "审计"),
+    _k("inspection_agreements", "征收协议签订专项检查"),
+    _k("inspection_funds", "资金拨付专项检查"),
+    _IMPL, _COORD, _ADOPTION, _ARCHIVE,
+]
+
+HOUSEHOLD_KINDS = [
+    _VALUATION_SERVED, _RECHECK_REQ, _RECHECK_RES, _APPR_REQ, _APPR_RES,
+    _k("agreement_signed", "补偿协议签订"),
+    _k("compensation_paid", "补偿款支付"),
+    _k("compensation_deposited", "补偿款提存"),
+    _SWAP,
+    _k("relocated", "搬迁"),
+    _REMINDER,
+    _k("enforcement_application", "申请人民法院强制执行"),
+    _k("court_ruling", "法院准予执行裁定", outcome=enum("granted", "refused")),
+    _k("demolished", "拆除"),
+]
+
+_COMP_INCLUDES = listof("mode", "amount", "payment_deadline", "swap_location_area", "relocation_fee",
+                        "temporary_resettlement", "business_loss", "relocation_deadline", "transition")
+_ATTACHMENTS = listof("compensation_amount", "account_number", "swap_location_area", "transition_housing",
+                      "decision_and_evidence", "service_proof", "reminder_and_opinions", "risk_assessment",
+                      "house_status", "respondent_info")
+
+COMPENSATION_KINDS = [
+    _VALUATION_SERVED, _RECHECK_REQ, _RECHECK_RES, _APPR_REQ, _APPR_RES,
+    _k("department_report", "征收部门报请作出补偿决定"),
+    _LEGALITY,
+    _k("decision", "作出补偿决定", includes=_COMP_INCLUDES, rights_notice=BOOL),
+    _k("decision_announced", "补偿决定公告", place=TEXT),
+    _k("decision_served", "补偿决定送达", method=TEXT),
+    _k("compensation_deposited", "补偿款提存/专户存入", amount_cny=NUMBER, account=TEXT),
+    _SWAP,
+    _k("review_filed", "申请行政复议"),
+    _k("review_decided", "复议决定",
+       outcome=enum("upheld", "revoked", "changed", "confirmed_unlawful", "other"), served=DATE),
+    _k("suit_filed", "提起行政诉讼"),
+    _k("judgment", "判决", instance=enum("first", "second", "retrial"),
+       outcome=enum("upheld", "claim_dismissed", "revoked", "confirmed_unlawful", "other"), effective=DATE),
+    _REMINDER,
+    _k("enforcement_application", "申请人民法院强制执行", court=TEXT, attachments=_ATTACHMENTS),
+    _k("court_ruling", "法院准予执行裁定", outcome=enum("granted", "refused")),
+    _k("demolished", "强制搬迁/拆除实施"),
+]
+
+MAJOR_MATTER_KINDS = [
+    _LEGAL, _RESEARCH, _OPINION, _RISK, _PARTY_GROUP, _EXEC,
+    _k("decision", "作出决策"),
+    _IMPL, _EXPERT, _LEGALITY, _PARTY_REPORT,
+    _k("decision_announced", "决策公布", place=TEXT),
+    _HEARING, _COORD, _ADOPTION, _ARCHIVE,
+]
+
+KINDS_BY_TYPE: dict[str, dict[str, StepKind]] = {
+    "expropriation_decision": {k.name: k for k in EXPROPRIATION_KINDS},
+    "compensation_decision": {k.name: k for k in COMPENSATION_KINDS},
+    "major_matter": {k.name: k for k in MAJOR_MATTER_KINDS},
+    "household": {k.name: k for k in HOUSEHOLD_KINDS},
+}
+
+# `implementation.what` is free text; this maps it to an activity rules can test.
+IMPLEMENTATION_ACTIVITIES = {
+    "agreement_signing": ("agreement_signing", "签约", "签订协议", "协议签订", "补偿协议"),
+    "disbursement": ("disbursement", "拨付", "支付", "付款", "资金"),
+    "demolition": ("demolition", "拆除", "搬迁"),
+    "contract_award": ("contract_award", "合同", "发包", "招标", "采购"),
+}
+
+
+def implementation_activity(what: str | None) -> str | None:
+    if not what:
+        return None
+    for activity, words in IMPLEMENTATION_ACTIVITIES.items():
+        if any(w in what for w in words):
+            return activity
+    return "other"
+
+
+def _label_aliases(label: str) -> set[str]:
+    """Accepted spellings of a Chinese label (decision-record.md, `kind`)."""
+    out = {label}
+    outside = re.sub(r"（[^）]*）|\([^)]*\)", "", label).strip()
+    out.add(outside)
+    prefix = re.split(r"[（(]", label)[0].strip()
+    out.add(prefix)
+    for text in (outside, prefix):
+        parts = re.split(r"[、/]", text)
+        if len(parts) > 1:
+            out.update(p.strip() for p in parts)
+    return {a for a in out if a}
+
+
+def kind_aliases(record_type: str) -> dict[str, str]:
+    """Chinese alias -> kind name, for one record type; ambiguous aliases are dropped."""
+    seen: dict[str, set[str]] = {}
+    for kind in KINDS_BY_TYPE[record_type].values():
+        for alias in _label_aliases(kind.label):
+            seen.setdefault(alias, set()).add(kind.name)
+    return {alias: next(iter(names)) for alias, names in seen.items() if len(names) == 1}
