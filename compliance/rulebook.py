@@ -221,10 +221,10 @@ class RuleTest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
-    case: str                                  # file name in cases/
+    case: str                                  # file name in the rules' _examples/
     remove: list[str] = Field(default_factory=list)      # step kinds to delete
     add: list[dict[str, Any]] = Field(default_factory=list)  # steps to append
-    change: list[dict[str, Any]] = Field(default_factory=list)  # {kind, set: {...}} on every step of kind
+    change: list[dict[str, Any]] = Field(default_factory=list)  # {kind, set: {...}, unset: [...]}
     set: dict[str, Any] = Field(default_factory=dict)    # top-level fields
     profile: str | None = None
     as_of: dt.date | None = None
@@ -381,6 +381,8 @@ def load_rulebook(directory: Path | None = None) -> Rulebook:
         raise InputError(str(directory), "rules directory not found")
     rules, seen = [], {}
     for path in sorted(directory.rglob("*.yaml")):
+        if any(part.startswith("_") for part in path.relative_to(directory).parts):
+            continue  # _examples/: records the rules' tests start from, not rules
         rule = load_rule_file(path)
         if rule.id in seen:
             raise InputError(str(path), f"duplicate rule id {rule.id} (also in {seen[rule.id]})")
