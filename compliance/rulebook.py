@@ -354,8 +354,10 @@ class Rulebook:
 
 def bundled_rules_dir() -> Path:
     """The rules shipped with the package (the repository's rules/ directory)."""
-    root = resources.files("compliance._rules")
-    return Path(str(root))
+    installed = Path(str(resources.files("compliance"))) / "_rules"
+    if installed.is_dir():          # a wheel install: rules/ shipped as compliance/_rules
+        return installed
+    return Path(__file__).resolve().parent.parent / "rules"   # a source checkout (editable install)
 
 
 def load_rule_file(path: Path) -> Rule:

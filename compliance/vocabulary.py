@@ -157,6 +157,8 @@ MAJOR_MATTER_KINDS = [
     _IMPL, _EXPERT, _LEGALITY, _PARTY_REPORT,
     _k("decision_announced", "决策公布", place=TEXT),
     _HEARING, _COORD, _ADOPTION, _ARCHIVE,
+    _k("inspection_agreements", "征收协议签订专项检查"),
+    _k("inspection_funds", "资金拨付专项检查"),
 ]
 
 KINDS_BY_TYPE: dict[str, dict[str, StepKind]] = {

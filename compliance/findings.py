@@ -1,0 +1,182 @@
+"""Rule results → findings a legal advisor reads: basis, dates involved, message, remedy."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import i18n
+from .dates import RecordDate
+from .evaluate import NOT_APPLICABLE, NOT_EVALUABLE, SATISFIED, VIOLATED, WAIVED, CheckResult, RuleResult
+from .facts import Facts
+from .models import Record, Step
+from .periods import CalendarNotCovered, last_day
+from .profiles import Profile
+from .rulebook import SEVERITY_ORDER, Check, Rule
+
+_FIELD = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)\}")
+
+
+@dataclass
+class DateInvolved:
+    step: str
+    field: str
+    date: str
+
+    def as_dict(self) -> dict:
+        return {"step": self.step, "field": self.field, "date": self.date}
+
+
+@dataclass
+class Finding:
+    rule: Rule
+    result: str
+    severity: str
+    message: str
+    remediation: str
+    steps: list[str]
+    dates: list[DateInvolved] = field(default_factory=list)
+    waiver: dict | None = None
+    household: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def first_date(self) -> str:
+        return min((d.date for d in self.dates), default="9999")
+
+    def sort_key(self) -> tuple:
+        return (-SEVERITY_ORDER[self.severity], self.first_date, self.rule.id)
+
+
+def _fmt(value: Any, lang: str) -> str:
+    if value is None:
+        return i18n.text("not_recorded", lang)
+    if isinstance(value, RecordDate):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value) if lang == "zh" else ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return i18n.text("yes" if value else "no", lang)
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+class _Context:
+    """Values a message template may name, for one rule result."""
+
+    def __init__(self, record: Record, facts: Facts, profile: Profile, rule: Rule, checks: list[CheckResult]):
+        self.record, self.facts, self.profile, self.rule = record, facts, profile, rule
+        self.anchor: Step | None = None
+        self.witnesses: list[Step] = []
+        self.check: Check | None = None
+        for check_result in checks:
+            worst = check_result.worst_anchors()
+            if isinstance(check_result.index, int) and worst:
+                self.check = rule.checks[check_result.index]
+                self.anchor = facts.steps.get(worst[0].anchor)
+                self.witnesses = [facts.steps[w] for w in worst[0].witnesses if w in facts.steps]
+                break
+        if self.check is None:
+            self.check = rule.checks[0]
+
+    def step_of(self, kind: str) -> Step | None:
+        if self.anchor is not None and self.anchor.kind == kind:
+            return self.anchor
+        for step in self.witnesses:
+            if step.kind == kind:
+                return step
+        done = [s for s in self.facts.steps.values() if s.kind == kind]
+        dated = sorted(done, key=lambda s: (s.get("date") or s.get("start") or RecordDate(dt.date.max, dt.date.max)))
+        return dated[0] if dated else None
+
+    def lookup(self, name: str) -> Any:
+        head, _, rest = name.partition(".")
+        if name == "due":
+            return self.due()
+        if head == "param":
+            return getattr(self.profile, rest, None)
+        if head == "record":
+            obj: Any = self.record
+            for part in rest.split("."):
+                obj = getattr(obj, part, None)
+            return obj
+        step = self.step_of(head)
+        return step.get(rest) if step is not None else None
+
+    def due(self) -> str | None:
+        if not (self.check and self.check.due and self.anchor):
+            return None
+        ref = self.check.due_ref
+        base = self.anchor.get(ref.field)
+        if not isinstance(base, RecordDate) or not base.is_day:
+            return None
+        try:
+            return last_day(base.first, ref.period, self.profile.period_counting).isoformat()
+        except CalendarNotCovered:
+            return None
+
+
+def render(template: str, ctx: _Context, lang: str) -> str:
+    return _FIELD.sub(lambda m: _fmt(ctx.lookup(m.group(1)), lang), template)
+
+
+def _dates_involved(ctx: _Context) -> list[DateInvolved]:
+    steps: list[Step] = []
+    if ctx.anchor is not None:
+        steps.append(ctx.anchor)
+    kinds = ctx.check.need_kinds if ctx.check else ()
+    steps += ctx.witnesses or [s for s in ctx.facts.steps.values() if s.kind in kinds]
+    out, seen = [], set()
+    for step in steps:
+        for key, value in step.fields.items():
+            if isinstance(value, RecordDate) and (step.kind, key, str(value)) not in seen:
+                seen.add((step.kind, key, str(value)))
+                out.append(DateInvolved(step.kind, key, str(value)))
+    return out
+
+
+def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Profile, lang: str) -> Finding:
+    rule = result.rule
+    deciding = result.deciding_checks()
+    ctx = _Context(record, facts, profile, rule, deciding)
+    checks = [rule.checks[c.index] for c in deciding if isinstance(c.index, int)]
+    severity = max((rule.check_severity(c) for c in checks), key=SEVERITY_ORDER.__getitem__, default=rule.severity)
+    messages = [c.message.get(lang) for c in checks if c.message] or [rule.message.get(lang)]
+    message = "；".join(dict.fromkeys(render(m, ctx, lang) for m in messages)) if lang == "zh" else \
+        " ".join(dict.fromkeys(render(m, ctx, lang) for m in messages))
+    notes = []
+    if result.result == NOT_EVALUABLE:
+        notes.append(i18n.not_evaluable_reason(result, ctx.check, profile, lang))
+    if not rule.verified:
+        notes.append(i18n.text("unverified", lang))
+    kinds = [k for k in ([ctx.check.each] if ctx.check and ctx.check.each != "record" else []) +
+             list(ctx.check.need_kinds if ctx.check else ()) if k != "same"]
+    return Finding(rule=rule, result=result.result, severity=severity, message=message,
+                   remediation=render(rule.remedy.get(lang), ctx, lang), steps=list(dict.fromkeys(kinds)),
+                   dates=_dates_involved(ctx), notes=notes)
+
+
+def apply_waivers(findings: list[Finding], record: Record, as_of: dt.date, lang: str) -> None:
+    """A waived finding stays in the report, as waived; an expired waiver no longer waives."""
+    waivers = {w.rule: w for w in record.waivers}
+    for finding in findings:
+        waiver = waivers.get(finding.rule.id)
+        if waiver is None or finding.result not in (VIOLATED, NOT_EVALUABLE):
+            continue
+        info = waiver.model_dump(mode="json")
+        if waiver.expires is not None:
+            info["expires"] = str(waiver.expires)
+        if waiver.expires is not None and waiver.expires.last < as_of:
+            finding.notes.append(i18n.text("waiver_expired", lang).format(date=str(waiver.expires)))
+            finding.waiver = {**info, "expired": True}
+            continue
+        finding.result = WAIVED
+        finding.waiver = info
+
+
+REPORTED = (VIOLATED, NOT_EVALUABLE, WAIVED)
+ALL_RESULTS = REPORTED + (SATISFIED, NOT_APPLICABLE)

@@ -1,0 +1,57 @@
+"""The JSON report of cli-contract.md (`compliance-report/1`)."""
+from __future__ import annotations
+
+import json
+
+from .. import i18n
+from ..findings import Finding
+from ..report import RecordReport, Report
+
+
+def finding_dict(f: Finding, lang: str) -> dict:
+    out = {
+        "rule": f.rule.id,
+        "result": f.result,
+        "severity": f.severity,
+        "title": f.rule.title.get(lang),
+        "basis": f.rule.basis(lang),
+        "steps": f.steps,
+        "message": f.message,
+        "remediation": f.remediation,
+        "verified": f.rule.verified,
+        "dates": [d.as_dict() for d in f.dates],
+    }
+    if f.household is not None:
+        out["household"] = f.household
+    if f.waiver is not None:
+        out["waiver"] = f.waiver
+    if f.notes:
+        out["notes"] = f.notes
+    return out
+
+
+def record_dict(r: RecordReport, lang: str) -> dict:
+    return {
+        "file": r.file,
+        "id": r.id,
+        "type": r.type,
+        "title": r.title,
+        "profile": r.profile,
+        "status": r.status,
+        "error": r.error.as_dict() if r.error else None,
+        "findings": [finding_dict(f, lang) for f in r.findings],
+        "notes": r.notes,
+    }
+
+
+def render(report: Report) -> str:
+    doc = {
+        "format": "compliance-report/1",
+        "tool_version": report.tool_version,
+        "as_of": report.as_of.isoformat(),
+        "lang": report.lang,
+        "records": [record_dict(r, report.lang) for r in report.records],
+        "summary": report.summary(),
+    }
+    _ = i18n  # wording lives in the findings; JSON keys are fixed by the contract
+    return json.dumps(doc, ensure_ascii=False, indent=2)

@@ -1,0 +1,100 @@
+"""Terminal output with rich: per record a header, a findings table, remedies, a summary.
+
+Returns renderables; the CLI owns the console (width, colour, TTY detection).
+"""
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from .. import i18n
+from ..findings import Finding
+from ..report import RecordReport, Report
+
+STATUS_STYLE = {"fail": "bold red", "incomplete": "bold yellow", "pass": "bold green", "error": "bold magenta"}
+RESULT_STYLE = {"violated": "red", "not_evaluable": "yellow", "waived": "cyan", "satisfied": "green",
+                "not_applicable": "dim"}
+SEVERITY_STYLE = {"blocking": "bold red", "major": "red", "minor": "yellow"}
+
+
+def _header(r: RecordReport, lang: str) -> Text:
+    t = Text()
+    t.append(f"{r.id or '?'}", style="bold")
+    t.append(f"  [{i18n.text(r.status, lang)}]", style=STATUS_STYLE[r.status])
+    t.append(f"\n{r.file}", style="dim")
+    if r.title:
+        t.append(f"\n{r.title}")
+    if r.type:
+        t.append(f"  ({i18n.record_type(r.type, lang)}")
+        t.append(f", {r.profile})" if r.profile else ")")
+    return t
+
+
+def _dates(f: Finding, record_type: str, lang: str) -> str:
+    lines = []
+    for d in f.dates[:4]:
+        label = i18n.step_label(d.step, record_type, lang)
+        label = label[:6] if lang == "zh" else label
+        suffix = "" if d.field == "date" else f".{d.field}"
+        lines.append(f"{label}{suffix} {d.date}")
+    if len(f.dates) > 4:
+        lines.append("…")
+    return "\n".join(lines)
+
+
+def _table(r: RecordReport, lang: str) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_lines=False, expand=True, pad_edge=False)
+    table.add_column(i18n.text("col_severity", lang), no_wrap=True, width=5 if lang == "zh" else 8)
+    table.add_column(i18n.text("col_rule", lang), no_wrap=True, min_width=12)
+    table.add_column(i18n.text("col_title", lang) + " / " + i18n.text("col_basis", lang), ratio=3)
+    table.add_column(i18n.text("col_dates", lang), ratio=2)
+    for f in r.findings:
+        title = Text(f.rule.title.get(lang))
+        title.append(f"\n{i18n.text(f.result, lang)}", style=RESULT_STYLE[f.result])
+        title.append(f" · {f.rule.basis(lang)}", style="dim")
+        if not f.rule.verified:
+            title.append(" *", style="yellow")
+        table.add_row(Text(i18n.text(f.severity, lang), style=SEVERITY_STYLE[f.severity]),
+                      f.rule.id, title, _dates(f, r.type or "", lang))
+    return table
+
+
+def _details(r: RecordReport, lang: str) -> Text:
+    t = Text()
+    t.append(i18n.text("remedies", lang) + "\n", style="bold")
+    for f in r.findings:
+        t.append(f"• {f.rule.id} ", style=RESULT_STYLE[f.result])
+        t.append(f.message + "\n")
+        t.append(f"  → {f.remediation}\n")
+        for note in f.notes:
+            t.append(f"  ※ {note}\n", style="dim")
+        if f.waiver:
+            t.append(f"  ※ waiver: {f.waiver.get('reason')} ({f.waiver.get('approved_by') or ''})\n", style="cyan")
+    return t
+
+
+def record_block(r: RecordReport, lang: str) -> RenderableType:
+    parts: list[RenderableType] = [_header(r, lang)]
+    if r.error:
+        parts.append(Text(str(r.error), style="magenta"))
+        return Group(*parts, Text(""))
+    if r.findings:
+        parts += [_table(r, lang), _details(r, lang)]
+    else:
+        parts.append(Text(i18n.text("no_findings", lang), style="green"))
+    for note in r.notes:
+        parts.append(Text(f"※ {note}", style="dim"))
+    parts.append(Text(i18n.text("record_summary", lang).format(
+        violated=r.count("violated"), blocking=r.count("violated", "blocking"),
+        not_evaluable=r.count("not_evaluable"), waived=r.count("waived")), style="bold"))
+    parts.append(Text(""))
+    return Group(*parts)
+
+
+def renderables(report: Report) -> list[RenderableType]:
+    blocks = [record_block(r, report.lang) for r in report.records]
+    summary = Text(i18n.text("summary", report.lang).format(**report.summary()))
+    summary.append("  " + i18n.text("as_of", report.lang).format(date=report.as_of.isoformat()), style="dim")
+    return blocks + [summary]

@@ -1,0 +1,99 @@
+"""Output wording, Chinese by default and English with --lang en."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import vocabulary as voc
+from .rulebook import Check, parse_ref
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .evaluate import RuleResult
+    from .profiles import Profile
+
+_TEXT = {
+    "violated": ("违反", "violated"),
+    "not_evaluable": ("无法判断", "not evaluable"),
+    "waived": ("已豁免", "waived"),
+    "satisfied": ("符合", "satisfied"),
+    "not_applicable": ("不适用", "not applicable"),
+    "blocking": ("严重", "blocking"),
+    "major": ("重要", "major"),
+    "minor": ("一般", "minor"),
+    "fail": ("不合规", "FAIL"),
+    "incomplete": ("待补充", "INCOMPLETE"),
+    "pass": ("合规", "PASS"),
+    "error": ("错误", "ERROR"),
+    "not_recorded": ("未记录", "not recorded"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "unverified": ("依据原文未经核实，请法律顾问确认", "source text not verified; a legal advisor should confirm"),
+    "waiver_expired": ("豁免已于 {date} 到期，重新列为违反", "the waiver expired on {date}; reported as violated again"),
+    "needs_facts": ("缺少或仅知月份的事实：{items}", "facts missing or known only to the month: {items}"),
+    "needs_params": ("本地参数未知（参数配置 {profile}）：{items}", "local parameters unknown (profile {profile}): {items}"),
+    "col_severity": ("级别", "Severity"),
+    "col_rule": ("规则", "Rule"),
+    "col_result": ("结果", "Result"),
+    "col_title": ("问题", "Finding"),
+    "col_basis": ("依据", "Basis"),
+    "col_dates": ("相关日期", "Dates"),
+    "remedies": ("整改建议", "What to do"),
+    "summary": ("共检查 {records} 份记录：不合规 {fail}，待补充 {incomplete}，合规 {pass}，错误 {error}",
+                "{records} record(s) checked: {fail} fail, {incomplete} incomplete, {pass} pass, {error} error"),
+    "record_summary": ("违反 {violated} 项（严重 {blocking}），无法判断 {not_evaluable} 项，已豁免 {waived} 项",
+                       "{violated} violated ({blocking} blocking), {not_evaluable} not evaluable, {waived} waived"),
+    "no_findings": ("未发现问题。", "No findings."),
+    "as_of": ("截至 {date}", "as of {date}"),
+    "type": ("类型", "type"),
+}
+
+
+def text(key: str, lang: str) -> str:
+    zh, en = _TEXT[key]
+    return en if lang == "en" else zh
+
+
+def record_type(name: str, lang: str) -> str:
+    return name if lang == "en" else voc.RECORD_TYPES.get(name, name)
+
+
+def step_label(kind: str, record_type_name: str, lang: str) -> str:
+    if lang == "en":
+        return kind
+    for scope in (record_type_name, "household"):
+        found = voc.KINDS_BY_TYPE.get(scope, {}).get(kind)
+        if found:
+            return found.label
+    return kind
+
+
+def not_evaluable_reason(result: "RuleResult", check: Check | None, profile: "Profile", lang: str) -> str:
+    """Which facts or parameters the rule lacked."""
+    rule = result.rule
+    params = []
+    if result.applicability == "unknown":
+        for cond in rule.when_conditions:
+            if cond.ref.kind == "param" and getattr(profile, cond.ref.field, None) is None:
+                params.append(cond.ref.field)
+    for check_ in rule.checks:
+        for branch in check_.branches:
+            for cond in branch.conditions:
+                if cond.ref.kind == "param" and getattr(profile, cond.ref.field, None) is None:
+                    params.append(cond.ref.field)
+    if params:
+        return text("needs_params", lang).format(profile=profile.name, items=", ".join(dict.fromkeys(params)))
+    items = []
+    checks = [c for c in result.deciding_checks() if isinstance(c.index, int)]
+    for check_result in checks or []:
+        chk = rule.checks[check_result.index]
+        for branch in chk.branches:
+            subject = chk.each if branch.kinds == ("same",) else "/".join(branch.kinds)
+            for cond in branch.conditions:
+                items.append(f"{subject}.{cond.field}")
+                if cond.ref.kind == "field":
+                    items.append(f"{cond.ref.alias}.{cond.ref.field}")
+        if chk.due:
+            ref = parse_ref(chk.due)
+            items.append(f"{ref.alias}.{ref.field}")
+    if result.applicability == "unknown":
+        items += [f"record.{c.field}" for c in rule.when_conditions if c.field != "reference_date"]
+    return text("needs_facts", lang).format(items=", ".join(dict.fromkeys(items)) or "—")

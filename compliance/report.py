@@ -1,0 +1,116 @@
+"""The check pipeline for a set of files, and the report model every format renders.
+
+load → validate → facts → engine → findings. Each input file appears in the report,
+checked or as an error with its reason; nothing is dropped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import EngineError, InputError
+from .evaluate import NOT_EVALUABLE, VIOLATED, Evaluator
+from .findings import Finding, apply_waivers, make_finding
+from .profiles import Profile, load_profile
+from .records import load_record
+from .rulebook import SEVERITY_ORDER
+
+FAIL_ON = {"blocking": 3, "major": 2, "minor": 1, "never": 99}
+
+
+@dataclass
+class RecordReport:
+    file: str
+    id: str | None = None
+    type: str | None = None
+    title: str | None = None
+    profile: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: InputError | None = None
+
+    @property
+    def status(self) -> str:
+        if self.error is not None:
+            return "error"
+        if any(f.result == VIOLATED for f in self.findings):
+            return "fail"
+        if any(f.result == NOT_EVALUABLE for f in self.findings):
+            return "incomplete"
+        return "pass"
+
+    def count(self, result: str, severity: str | None = None) -> int:
+        return sum(1 for f in self.findings if f.result == result and (severity is None or f.severity == severity))
+
+
+@dataclass
+class Report:
+    as_of: dt.date
+    lang: str
+    records: list[RecordReport]
+    tool_version: str = __version__
+
+    def summary(self) -> dict[str, int]:
+        out = {"records": len(self.records), "pass": 0, "incomplete": 0, "fail": 0, "error": 0}
+        for r in self.records:
+            out[r.status] += 1
+        return out
+
+    def exit_code(self, fail_on: str) -> int:
+        if any(r.error for r in self.records):
+            return 2
+        threshold = FAIL_ON[fail_on]
+        for r in self.records:
+            if any(f.result == VIOLATED and SEVERITY_ORDER[f.severity] >= threshold for f in r.findings):
+                return 1
+        return 0
+
+
+class Checker:
+    """Checks record files against a rulebook. One per process (the engine is not shared)."""
+
+    def __init__(self, evaluator: Evaluator):
+        self.evaluator = evaluator
+        self._profiles: dict[str, Profile] = {}
+
+    def profile(self, name: str) -> Profile:
+        if name not in self._profiles:
+            self._profiles[name] = load_profile(name)
+        return self._profiles[name]
+
+    def check_file(self, path: Path, as_of: dt.date, lang: str, profile: str | None = None,
+                   include_all: bool = False) -> RecordReport:
+        report = RecordReport(file=str(path))
+        try:
+            loaded = load_record(path)
+            record = loaded.record
+            report.id, report.type, report.title = record.id, record.type, record.title
+            report.notes = list(loaded.notes)
+            known = self.evaluator.rulebook.by_id()
+            for i, waiver in enumerate(record.waivers):
+                if waiver.rule not in known:
+                    raise InputError(str(path), f"waiver names rule {waiver.rule!r}, which does not exist; "
+                                     "see `compliance rules list`", f"waivers[{i}].rule")
+            prof = self.profile(profile or record.jurisdiction)
+            report.profile = prof.name
+            results, facts = self.evaluator.evaluate(record, prof, as_of)
+        except InputError as e:
+            report.error = e
+            return report
+        except EngineError as e:
+            report.error = InputError(str(path), str(e))
+            return report
+        report.notes += facts.notes
+        findings = [make_finding(r, record, facts, prof, lang) for r in results
+                    if include_all or r.result in (VIOLATED, NOT_EVALUABLE)]
+        apply_waivers(findings, record, as_of, lang)
+        report.findings = sorted(findings, key=Finding.sort_key)
+        return report
+
+
+def check_files(checker: Checker, paths: list[Path], as_of: dt.date, lang: str, profile: str | None,
+                include_all: bool) -> Report:
+    records = [checker.check_file(p, as_of, lang, profile, include_all) for p in paths]
+    return Report(as_of, lang, records)
