@@ -1,0 +1,27 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from compliance.evaluate import Evaluator
+from compliance.report import Checker
+from compliance.rulebook import load_rulebook
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "cases"
+AS_OF = dt.date(2026, 1, 1)
+
+
+@pytest.fixture(scope="session")
+def rulebook():
+    return load_rulebook()
+
+
+@pytest.fixture(scope="session")
+def evaluator(rulebook):
+    return Evaluator(rulebook)
+
+
+@pytest.fixture(scope="session")
+def checker(evaluator):
+    return Checker(evaluator)
