@@ -23,8 +23,7 @@ LANGS = click.Choice(["zh", "en"])
 def _console(stream=None) -> Console:
     # Colour only on a terminal; a pipe or file gets plain text.
     out = stream or sys.stdout
-    return Console(file=out, highlight=False, soft_wrap=False,
-                   width=None if out.isatty() else 100, no_color=not out.isatty())
+    return Console(file=out, highlight=False, no_color=not out.isatty())
 
 
 def _as_of(value: str | None) -> dt.date:

@@ -170,7 +170,7 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
     rec["id"] = "rec"
     facts.append(rec)
     if "record" in plan.mirrored:
-        facts.append({**rec, "t": "self", "of": "rec", "id": "self:rec"})
+        facts.append({**rec, "t": "self", "kind": "record", "of": "rec", "id": "self:rec"})
 
     for step in done:
         for kind in _fact_kinds(record, step):

@@ -161,7 +161,7 @@ class _Compiler:
     def witness_pattern(self, kinds: tuple[str, ...], anchor_kind: str, term: Term) -> Cond:
         if kinds == ("same",):
             self.mirrored.add(anchor_kind)
-            base: Term = [{"t": "self"}, {"of": {ANCHOR: "id"}}]
+            base: Term = [{"t": "self"}, {"kind": anchor_kind}, {"of": {ANCHOR: "id"}}]
         else:
             base = [{"t": "step"}, _any([{"kind": k} for k in kinds])]
         conds = base + term

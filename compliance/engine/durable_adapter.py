@@ -7,9 +7,11 @@ order-independent, complete answers:
 - one host per process, with the timer threads off, and one session per record;
 - the record's facts go in one batch between a begin and an end marker; every rule
   with a negation waits for the end marker (otherwise negation depends on fact order);
-- in every pattern, comparisons with other facts come first and the last one is
-  repeated (the C evaluator reads past the end of a pattern whose last member decides
-  it), other tests after them, with `$ex` guards on joined properties;
+- in every pattern, plain tests on the fact's own type and kind come first (a wide
+  alpha network overflows the engine's 64-entry stack: error 303), then comparisons
+  with other facts with the last one repeated (the C evaluator reads past the end of a
+  pattern whose last member decides it), then $and/$or groups (join tests after a
+  group are skipped) and `$ex` guards on joined properties;
 - facts get content ids (identity does not depend on position);
 - the actions are read straight from the C loop, then the session is always deleted;
 - if the end marker did not fire, the batch was cut short: that is an error, never a
@@ -62,19 +64,23 @@ def _join_props(cond: dict) -> list[tuple[str, str, str]]:
     return out
 
 
+def _is_group(cond: dict) -> bool:
+    return next(iter(cond)) in ("$and", "$or")
+
+
 def _harden(cond: dict, guards: set[str]) -> dict:
-    """Joins first, the last join repeated, then the other tests and the guards."""
+    """Plain tests first (they select the fact type and kind, so the alpha network stays
+    narrow), then the joins with the last one repeated, then $and/$or groups and guards."""
     items = cond["$and"] if set(cond) == {"$and"} else [cond]
     joins = [c for c in items if is_join(c)]
     for c in joins:
-        (key, _), = c.items()
-        if key in ("$and", "$or"):
+        if _is_group(c):
             raise EngineError(f"a comparison with another fact inside $and/$or is not supported: {c}")
+    simple = [c for c in items if not is_join(c) and not _is_group(c)]
+    groups = [c for c in items if not is_join(c) and _is_group(c)]
     own = {p for c in joins for p, _, _ in _join_props(c)} | guards
-    rest = [c for c in items if not is_join(c)] + [{"$ex": {p: 1}} for p in sorted(own)]
-    if not joins and len(rest) == 1:
-        return rest[0]
-    return {"$and": joins + joins[-1:] + rest}
+    ordered = simple + joins + joins[-1:] + groups + [{"$ex": {p: 1}} for p in sorted(own)]
+    return ordered[0] if len(ordered) == 1 else {"$and": ordered}
 
 
 def harden_rule(rule: dict) -> dict:

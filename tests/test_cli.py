@@ -1,0 +1,164 @@
+"""The command as scripts and users meet it: contract, exit codes, errors, any directory."""
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+from .conftest import ROOT
+
+COMPLIANCE = [sys.executable, "-m", "compliance"]
+EXAMPLE = ROOT / "rules" / "_examples" / "expropriation.yaml"
+REQUIREMENTS = ROOT.parent / "shared" / "spec" / "requirements.md"
+
+
+def run(*args, cwd=None, env=None):
+    e = dict(os.environ, **(env or {}))
+    return subprocess.run(COMPLIANCE + list(args), capture_output=True, text=True, cwd=cwd, env=e)
+
+
+def catalog_ids(sections):
+    text = REQUIREMENTS.read_text(encoding="utf-8")
+    ids, current = set(), None
+    for line in text.splitlines():
+        m = re.match(r"^### (\d\.\d)", line)
+        if m:
+            current = m.group(1)
+        m = re.match(r"^\| ([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+) \|", line)
+        if m and current in sections:
+            ids.add(m.group(1))
+    return ids
+
+
+@pytest.mark.skipif(not REQUIREMENTS.exists(), reason="shared/spec is not beside the repository")
+def test_rules_list_covers_the_decision_phase_713_and_internal_catalog():
+    out = run("rules", "list", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    ids = {r["id"] for r in rows}
+    wanted = catalog_ids({"2.1", "2.3", "2.9"}) | {"D590-20-AGENCY-TIMING"}
+    assert len(wanted) >= 53
+    assert wanted <= ids, sorted(wanted - ids)
+    for row in rows:
+        assert {"id", "title", "severity", "basis", "source", "effective_from", "effective_to", "verified"} <= set(row)
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["D590-20-AGENCY-TIMING"]["verified"] is False
+    assert by_id["D590-12-SSRA"]["verified"] is True
+    assert all(not r["verified"] for r in rows if r["id"].startswith("INT-"))
+
+
+def test_check_json_from_another_directory(tmp_path):
+    out = run("check", str(EXAMPLE), "--format", "json", "--as-of", "2026-01-01", cwd=tmp_path)
+    doc = json.loads(out.stdout)
+    assert doc["format"] == "compliance-report/1" and doc["as_of"] == "2026-01-01"
+    rec = doc["records"][0]
+    assert rec["id"] == "EX-2025-ZS-01" and rec["status"] == "pass" and rec["findings"] == []
+    assert doc["summary"] == {"records": 1, "pass": 1, "incomplete": 0, "fail": 0, "error": 0}
+    assert out.returncode == 0
+
+
+def _defective(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.splitlines() if "kind: risk_assessment" not in line)
+    path = tmp_path / "no-ssra.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_violation_gives_findings_and_exit_1(tmp_path):
+    out = run("check", str(_defective(tmp_path)), "--format", "json", "--as-of", "2026-01-01")
+    assert out.returncode == 1
+    findings = {f["rule"]: f for f in json.loads(out.stdout)["records"][0]["findings"]}
+    ssra = findings["D590-12-SSRA"]
+    assert ssra["result"] == "violated" and ssra["severity"] == "blocking"
+    assert ssra["basis"] == "《国有土地上房屋征收与补偿条例》第十二条第一款"
+    assert "2025-04-25" in ssra["message"] and ssra["remediation"]
+    assert {"steps", "title"} <= set(ssra)
+    assert run("check", str(_defective(tmp_path)), "--as-of", "2026-01-01", "--fail-on", "never").returncode == 0
+
+
+def test_english_output(tmp_path):
+    out = run("check", str(_defective(tmp_path)), "--format", "json", "--lang", "en", "--as-of", "2026-01-01")
+    f = {f["rule"]: f for f in json.loads(out.stdout)["records"][0]["findings"]}["D590-12-SSRA"]
+    assert f["basis"].endswith("Art 12(1)") and "risk assessment" in f["title"]
+
+
+def test_text_output_fits_80_columns(tmp_path):
+    out = run("check", str(_defective(tmp_path)), "--as-of", "2026-01-01", env={"COLUMNS": "80"})
+    assert "D590-12-SSRA" in out.stdout and "\x1b[" not in out.stdout  # no colour when not a TTY
+    assert max(cell_len(line) for line in out.stdout.splitlines()) <= 80
+
+
+def test_bad_file_is_one_line_exit_2_and_batch_goes_on(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: decision-record/1\nid: [\n", encoding="utf-8")
+    out = run("check", str(bad), str(EXAMPLE), "--format", "json", "--as-of", "2026-01-01")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    records = json.loads(out.stdout)["records"]
+    assert [r["status"] for r in records] == ["error", "pass"]
+    assert records[0]["error"]["message"].startswith("invalid YAML")
+
+
+def test_waiver_naming_unknown_rule_is_an_input_error(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8") + "waivers:\n  - {rule: D590-99-NOPE, reason: x}\n"
+    path = tmp_path / "w.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = run("check", str(path), "--format", "json")
+    err = json.loads(out.stdout)["records"][0]["error"]
+    assert out.returncode == 2 and err["location"] == "waivers[0].rule"
+
+
+def test_unknown_profile_and_bad_as_of_are_usage_errors():
+    out = run("check", str(EXAMPLE), "--profile", "atlantis")
+    assert out.returncode == 2 and "no such profile" in out.stderr and "Traceback" not in out.stderr
+    out = run("check", str(EXAMPLE), "--as-of", "tomorrow")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
+def test_internal_error_is_one_line_and_exit_3(monkeypatch, capsys):
+    from compliance import cli, report
+    monkeypatch.setattr(report.Checker, "check_file", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(sys, "argv", ["compliance", "check", str(EXAMPLE)])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    assert info.value.code == 3
+    err = capsys.readouterr().err
+    assert "--debug" in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_rules_show_and_schema():
+    out = run("rules", "show", "D590-12-SSRA")
+    assert out.returncode == 0 and "第十二条第一款" in out.stdout
+    assert run("rules", "show", "D590-12-SSR").returncode == 2
+    schema = json.loads(run("schema").stdout)
+    assert schema["properties"]["format"] == {"const": "decision-record/1"}
+
+
+def test_rules_test_command_passes():
+    out = run("rules", "test")
+    assert out.returncode == 0, out.stdout[-2000:]
+    assert re.search(r"^\d+ passed, 0 failed$", out.stdout, re.M)
+
+
+def test_wheel_ships_rules_and_profiles(tmp_path):
+    """The installed tool finds its rules anywhere: they are package data, not repo files."""
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+                           capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    wheel = next(tmp_path.glob("compliance-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "compliance/_rules/d590/D590-12-SSRA.yaml" in names
+    assert "compliance/_rules/_examples/expropriation.yaml" in names
+    assert "compliance/profiles/national.yaml" in names
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = "from compliance.rulebook import load_rulebook, bundled_rules_dir; print(bundled_rules_dir(), len(load_rulebook().rules))"
+    env = dict(os.environ, PYTHONPATH=str(site))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr
+    assert str(site) in out.stdout
