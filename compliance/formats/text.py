@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -47,13 +48,13 @@ def _dates(f: Finding, record_type: str, lang: str) -> str:
 def _table(r: RecordReport, lang: str) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, expand=True, pad_edge=False)
     table.add_column(i18n.text("col_severity", lang), no_wrap=True, width=5 if lang == "zh" else 8)
-    table.add_column(i18n.text("col_rule", lang), no_wrap=True, min_width=12)
-    table.add_column(i18n.text("col_title", lang) + " / " + i18n.text("col_basis", lang), ratio=3)
-    table.add_column(i18n.text("col_dates", lang), ratio=2)
+    table.add_column(i18n.text("col_rule", lang), overflow="fold", max_width=22)
+    table.add_column(i18n.text("col_title", lang) + " / " + i18n.text("col_basis", lang), ratio=3, overflow="fold")
+    table.add_column(i18n.text("col_dates", lang), ratio=2, overflow="fold")
     for f in r.findings:
         title = Text(f.rule.title.get(lang))
         title.append(f"\n{i18n.text(f.result, lang)}", style=RESULT_STYLE[f.result])
-        title.append(f" · {f.rule.basis(lang)}", style="dim")
+        title.append(f"\n{f.rule.basis(lang)}", style="dim")
         if not f.rule.verified:
             title.append(" *", style="yellow")
         table.add_row(Text(i18n.text(f.severity, lang), style=SEVERITY_STYLE[f.severity]),
@@ -61,18 +62,19 @@ def _table(r: RecordReport, lang: str) -> Table:
     return table
 
 
-def _details(r: RecordReport, lang: str) -> Text:
-    t = Text()
-    t.append(i18n.text("remedies", lang) + "\n", style="bold")
+def _details(r: RecordReport, lang: str) -> Group:
+    parts: list[RenderableType] = [Text(i18n.text("remedies", lang), style="bold")]
     for f in r.findings:
-        t.append(f"• {f.rule.id} ", style=RESULT_STYLE[f.result])
-        t.append(f.message + "\n")
-        t.append(f"  → {f.remediation}\n")
+        head = Text(f"• {f.rule.id} ", style="bold")
+        head.append(f"{i18n.text(f.result, lang)} · {i18n.text(f.severity, lang)}", style=RESULT_STYLE[f.result])
+        body = Text(f.message, overflow="fold")
+        body.append(f"\n→{f.remediation}")
         for note in f.notes:
-            t.append(f"  ※ {note}\n", style="dim")
+            body.append(f"\n※ {note}", style="dim")
         if f.waiver:
-            t.append(f"  ※ waiver: {f.waiver.get('reason')} ({f.waiver.get('approved_by') or ''})\n", style="cyan")
-    return t
+            body.append(f"\n※ {f.waiver.get('reason')} ({f.waiver.get('approved_by') or ''})", style="cyan")
+        parts += [head, Padding(body, (0, 0, 0, 2))]
+    return Group(*parts)
 
 
 def record_block(r: RecordReport, lang: str) -> RenderableType:
@@ -81,7 +83,7 @@ def record_block(r: RecordReport, lang: str) -> RenderableType:
         parts.append(Text(str(r.error), style="magenta"))
         return Group(*parts, Text(""))
     if r.findings:
-        parts += [_table(r, lang), _details(r, lang)]
+        parts += [_table(r, lang), _details(r, lang), Text("")]
     else:
         parts.append(Text(i18n.text("no_findings", lang), style="green"))
     for note in r.notes:
