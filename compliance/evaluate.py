@@ -3,8 +3,9 @@
 The engine decides every condition (engine/compile.py says what each firing means);
 this module only folds the firings together with a fixed, three-valued reading:
 
-- per anchor: satisfied if any `sat`, else violated if `viol`, else not evaluable if
-  `ne`/`due`, else not applicable (a deadline not yet passed);
+- per anchor: satisfied if any `sat`, else violated if `viol` (unless the check leaves a
+  wholly missing step to other rules and none exists), else not evaluable if
+  `poss`/`due`, else not applicable (a deadline not yet passed);
 - per check: the worst anchor (violated > not evaluable > satisfied > not applicable);
 - per rule: the worst check, unless `when` says the rule does not apply (not
   applicable) or cannot say (a violation becomes not evaluable).
@@ -14,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .engine.compile import CompiledRuleset, compile_rules
-from .engine.durable_adapter import DurableRuleset
+from .engine.compile import CompiledRuleset, compile_rules, when_check
+from .engine.durable_adapter import DurableEngine
 from .facts import Facts, build_facts
 from .models import Record
 from .profiles import Profile
@@ -58,12 +59,16 @@ class RuleResult:
         return [c for c in self.checks if c.result == target]
 
 
-def _fold(outcomes: set[str]) -> str:
+def _fold(outcomes: set[str], missing_is_not_applicable: bool) -> str:
     if "sat" in outcomes:
         return SATISFIED
     if "viol" in outcomes:
+        if missing_is_not_applicable and "some" not in outcomes:
+            return NOT_APPLICABLE
         return VIOLATED
-    if outcomes & {"ne", "due"}:
+    if outcomes & {"poss", "due"}:
+        if "due" in outcomes and missing_is_not_applicable and "some" not in outcomes:
+            return NOT_APPLICABLE
         return NOT_EVALUABLE
     return NOT_APPLICABLE
 
@@ -77,12 +82,15 @@ class Evaluator:
 
     def __init__(self, rulebook: Rulebook):
         self.rulebook = rulebook
-        self._compiled: dict[str, tuple[CompiledRuleset, DurableRuleset]] = {}
+        self._compiled: dict[str, tuple[CompiledRuleset, DurableEngine]] = {}
 
-    def compiled(self, record_type: str) -> tuple[CompiledRuleset, DurableRuleset]:
+    def compiled(self, record_type: str) -> tuple[CompiledRuleset, DurableEngine]:
         if record_type not in self._compiled:
             compiled = compile_rules(self.rulebook.rules, record_type)
-            self._compiled[record_type] = (compiled, DurableRuleset(compiled.engine_rules))
+            groups: dict[str, dict[str, dict]] = {}
+            for name, engine_rule in compiled.engine_rules.items():
+                groups.setdefault(compiled.tags[name].rule, {})[name] = engine_rule
+            self._compiled[record_type] = (compiled, DurableEngine(list(groups.values())))
         return self._compiled[record_type]
 
     def facts_for(self, record: Record, profile: Profile, as_of: dt.date) -> Facts:
@@ -98,7 +106,7 @@ class Evaluator:
             slot = table.setdefault((tag.rule, tag.check), {}).setdefault(
                 match["a"], {"outcomes": set(), "witnesses": set()})
             slot["outcomes"].add(tag.outcome)
-            if "w" in match and tag.outcome in ("sat", "ne"):
+            if "w" in match and tag.outcome in ("sat", "poss"):
                 slot["witnesses"].add(match["w"])
         return table
 
@@ -111,7 +119,9 @@ class Evaluator:
 
 def fold_rule(rule: Rule, table: dict) -> RuleResult:
     def check_result(key: int | str) -> CheckResult:
-        anchors = [AnchorResult(a, _fold(slot["outcomes"]), tuple(sorted(slot["witnesses"])))
+        check = when_check(rule) if key == "when" else rule.checks[key]
+        missing_na = check.missing == "not_applicable" and check.need_kinds != ("same",)
+        anchors = [AnchorResult(a, _fold(slot["outcomes"], missing_na), tuple(sorted(slot["witnesses"])))
                    for a, slot in sorted(table.get((rule.id, key), {}).items())]
         return CheckResult(key, _worst([a.result for a in anchors]), anchors)
 

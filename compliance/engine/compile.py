@@ -3,10 +3,15 @@
 Each check is read three-valued. For each anchor fact (a step of the `each` kind, or the
 record), with W ranging over steps of the needed kinds:
 
-    sat   some W surely meets the conditions
-    ne    some W possibly meets them, none surely           -> not evaluable
-    viol  no W possibly meets them (or there is no W)       -> violated
-    due   as viol, but the `due` date has only possibly passed -> not evaluable
+    sat   some W surely meets the conditions                 -> satisfied
+    poss  some W possibly meets them (and, with `due`, the due day may have passed)
+    viol  no W possibly meets them (or there is no W), and any `due` day has passed
+    due   as viol, but the `due` day has only possibly passed
+    some  some W of the needed kinds exists (for `missing: not_applicable`)
+
+evaluate.py folds them per anchor: sat, else viol (not applicable instead when the check
+says a wholly missing step is not its business and there is none), else poss/due -> not
+evaluable, else not applicable.
 
 Conditions become a disjunction of conjunctions (alternatives that compare with another
 fact cannot sit inside an `$or` in this engine, so they become separate terms). `when`
@@ -40,7 +45,7 @@ class Tag:
 
     rule: str
     check: int | str          # index into rule.checks, or 'when'
-    outcome: str              # sat | ne | viol | due
+    outcome: str              # sat | poss | viol | due | some
 
 
 @dataclass
@@ -190,23 +195,26 @@ class _Compiler:
                                             {"$lte": {"day_lo": {ANCHOR: name + "_hi"}}}]}}
         context = self._context_patterns()
         prefix = f"{self.rule.id}|{key}"
+        # No positive witness pattern may precede a negated one in the same rule: the engine
+        # never lets one fact match two patterns of a rule, so the negation would skip the
+        # very fact the positive pattern holds. Hence `poss` has no negation (the fold gives
+        # `sat` precedence) and whether any needed step exists at all is its own rule.
         out = []
         for i, (kinds, term) in enumerate(sure_terms):
             out.append((f"{prefix}|sat|{i}", [anchor, *context(), {WITNESS: witness(kinds, term)}],
                         Tag(self.rule.id, key, "sat")))
-        no_possible = [{f"x{j}$not": witness(kinds, term)} for j, (kinds, term) in enumerate(poss_terms)]
-        no_sure = [{f"x{j}$not": witness(kinds, term)} for j, (kinds, term) in enumerate(sure_terms)]
-        exists = []
-        if check.missing == "not_applicable" and check.need_kinds != ("same",):
-            exists = [{"y": witness(check.need_kinds, [])}]
-        viol = [anchor, *context()] + ([due_sure] if due_sure else []) + exists + no_possible
-        out.append((f"{prefix}|viol", viol, Tag(self.rule.id, key, "viol")))
         for j, (kinds, term) in enumerate(poss_terms):
-            pats = [anchor, *context()] + ([due_poss] if due_poss else []) + [{WITNESS: witness(kinds, term)}] + no_sure
-            out.append((f"{prefix}|ne|{j}", pats, Tag(self.rule.id, key, "ne")))
+            pats = [anchor, *context()] + ([due_poss] if due_poss else []) + [{WITNESS: witness(kinds, term)}]
+            out.append((f"{prefix}|poss|{j}", pats, Tag(self.rule.id, key, "poss")))
+        no_possible = [{f"x{j}$not": witness(kinds, term)} for j, (kinds, term) in enumerate(poss_terms)]
+        viol = [anchor, *context()] + ([due_sure] if due_sure else []) + no_possible
+        out.append((f"{prefix}|viol", viol, Tag(self.rule.id, key, "viol")))
         if check.due:
-            pats = [anchor, *context(), due_only_poss] + exists + no_possible
-            out.append((f"{prefix}|due", pats, Tag(self.rule.id, key, "due")))
+            out.append((f"{prefix}|due", [anchor, *context(), due_only_poss] + no_possible,
+                        Tag(self.rule.id, key, "due")))
+        if check.missing == "not_applicable" and check.need_kinds != ("same",):
+            out.append((f"{prefix}|some", [anchor, {WITNESS: witness(check.need_kinds, [])}],
+                        Tag(self.rule.id, key, "some")))
         return out
 
     def _context_patterns(self):

@@ -35,6 +35,10 @@ BEGIN_RULE, END_RULE = "__begin__", "__end__"
 END_PATTERN = {"__end": {"__end__": 1}}
 MAX_PROPERTIES = 252            # the engine's limit is 255 including sid and id
 MAX_STRING_BYTES = 1 << 20      # far below the engine's 16 MB parser limit
+# The engine walks its alpha network with a fixed 64-entry stack (events.c MAX_STACK_SIZE);
+# a fact that many patterns branch on overflows it (error 303). Packing a few legal rules
+# per ruleset keeps every network narrow; facts are then asserted once per ruleset.
+GROUPS_PER_RULESET = 8
 _names = itertools.count()
 
 
@@ -79,6 +83,7 @@ def _harden(cond: dict, guards: set[str]) -> dict:
     simple = [c for c in items if not is_join(c) and not _is_group(c)]
     groups = [c for c in items if not is_join(c) and _is_group(c)]
     own = {p for c in joins for p, _, _ in _join_props(c)} | guards
+    simple.sort(key=lambda c: json.dumps(c, sort_keys=True))  # identical prefixes share alpha nodes
     ordered = simple + joins + joins[-1:] + groups + [{"$ex": {p: 1}} for p in sorted(own)]
     return ordered[0] if len(ordered) == 1 else {"$and": ordered}
 
@@ -158,3 +163,19 @@ class DurableRuleset:
 
 def _never_called(_c):  # actions are read from the C loop, never run through durable
     raise AssertionError("durable action path used")
+
+
+class DurableEngine:
+    """Rule groups (one per legal rule) packed into small rulesets; one record at a time."""
+
+    def __init__(self, groups: list[dict[str, dict]]):
+        self._rulesets = []
+        for start in range(0, len(groups), GROUPS_PER_RULESET):
+            merged: dict[str, dict] = {}
+            for group in groups[start:start + GROUPS_PER_RULESET]:
+                merged.update(group)
+            self._rulesets.append(DurableRuleset(merged))
+
+    def matches(self, facts: list[dict[str, Any]]) -> list[tuple[str, dict[str, str]]]:
+        check_fact_limits(facts)
+        return [m for ruleset in self._rulesets for m in ruleset.matches(facts)]

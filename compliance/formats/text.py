@@ -49,8 +49,8 @@ def _table(r: RecordReport, lang: str) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, expand=True, pad_edge=False)
     table.add_column(i18n.text("col_severity", lang), no_wrap=True, width=5 if lang == "zh" else 8)
     table.add_column(i18n.text("col_rule", lang), overflow="fold", max_width=22)
-    table.add_column(i18n.text("col_title", lang) + " / " + i18n.text("col_basis", lang), ratio=3, overflow="fold")
-    table.add_column(i18n.text("col_dates", lang), ratio=2, overflow="fold")
+    table.add_column(i18n.text("col_title", lang) + " / " + i18n.text("col_basis", lang), ratio=5, overflow="fold")
+    table.add_column(i18n.text("col_dates", lang), ratio=3, overflow="fold")
     for f in r.findings:
         title = Text(f.rule.title.get(lang))
         title.append(f"\n{i18n.text(f.result, lang)}", style=RESULT_STYLE[f.result])
