@@ -59,9 +59,9 @@ def _fmt(value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return i18n.text("yes" if value else "no", lang)
     if isinstance(value, float) and value.is_integer():
-        return f"{int(value):,}"
+        value = int(value)
     if isinstance(value, int):
-        return f"{value:,}"
+        return f"{value:,}" if value >= 100_000 else str(value)  # amounts, not years
     return str(value)
 
 
@@ -146,8 +146,11 @@ def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Prof
     checks = [rule.checks[c.index] for c in deciding if isinstance(c.index, int)]
     severity = max((rule.check_severity(c) for c in checks), key=SEVERITY_ORDER.__getitem__, default=rule.severity)
     messages = [c.message.get(lang) for c in checks if c.message] or [rule.message.get(lang)]
-    message = "；".join(dict.fromkeys(render(m, ctx, lang) for m in messages)) if lang == "zh" else \
-        " ".join(dict.fromkeys(render(m, ctx, lang) for m in messages))
+    rendered = list(dict.fromkeys(render(m, ctx, lang) for m in messages))
+    if lang == "zh":
+        message = "；".join(m.rstrip("。；") for m in rendered) + "。"
+    else:
+        message = " ".join(rendered)
     notes = []
     if result.result == NOT_EVALUABLE:
         notes.append(i18n.not_evaluable_reason(result, ctx.check, profile, lang))
