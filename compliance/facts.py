@@ -46,6 +46,7 @@ class FactPlan:
 class Facts:
     facts: list[dict[str, Any]]
     steps: dict[str, Step]          # fact id -> the step it came from
+    kinds: dict[str, str] = field(default_factory=dict)  # fact id -> the kind it stands for
     notes: list[str] = field(default_factory=list)
     as_of: dt.date = dt.date.today()
 
@@ -160,6 +161,7 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
 
     facts: list[dict[str, Any]] = []
     steps: dict[str, Step] = {}
+    fact_kinds: dict[str, str] = {}
     seen: dict[str, int] = {}
 
     rec = {"t": "rec", "one": 1}
@@ -186,6 +188,7 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
             fact["id"] = fid
             facts.append(fact)
             steps[fid] = step
+            fact_kinds[fid] = kind
             if kind in plan.mirrored:
                 facts.append({**fact, "t": "self", "of": fid, "id": "self:" + fid})
 
@@ -196,7 +199,7 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
         facts.append(param)
     today = as_of.toordinal()
     facts.append({"t": "now", "day_lo": today, "day_hi": today, "id": "now"})
-    return Facts(facts, steps, notes, as_of)
+    return Facts(facts, steps, fact_kinds, notes, as_of)
 
 
 def _fact_kinds(record: Record, step: Step) -> list[str]:

@@ -72,13 +72,15 @@ class _Context:
         self.record, self.facts, self.profile, self.rule = record, facts, profile, rule
         self.anchor: Step | None = None
         self.witnesses: list[Step] = []
+        self._witness_ids: list[str] = []
         self.check: Check | None = None
         for check_result in checks:
             worst = check_result.worst_anchors()
             if isinstance(check_result.index, int) and worst:
                 self.check = rule.checks[check_result.index]
                 self.anchor = facts.steps.get(worst[0].anchor)
-                self.witnesses = [facts.steps[w] for w in worst[0].witnesses if w in facts.steps]
+                self._witness_ids = [w for w in worst[0].witnesses if w in facts.steps]
+                self.witnesses = [facts.steps[w] for w in self._witness_ids]
                 break
         if self.check is None:
             self.check = rule.checks[0]
@@ -86,10 +88,10 @@ class _Context:
     def step_of(self, kind: str) -> Step | None:
         if self.anchor is not None and self.anchor.kind == kind:
             return self.anchor
-        for step in self.witnesses:
-            if step.kind == kind:
-                return step
-        done = [s for s in self.facts.steps.values() if s.kind == kind]
+        for fid in self._witness_ids:
+            if self.facts.kinds.get(fid) == kind:
+                return self.facts.steps[fid]
+        done = [self.facts.steps[fid] for fid, k in self.facts.kinds.items() if k == kind]
         dated = sorted(done, key=lambda s: (s.get("date") or s.get("start") or RecordDate(dt.date.max, dt.date.max)))
         return dated[0] if dated else None
 
@@ -129,7 +131,7 @@ def _dates_involved(ctx: _Context) -> list[DateInvolved]:
     if ctx.anchor is not None:
         steps.append(ctx.anchor)
     kinds = ctx.check.need_kinds if ctx.check else ()
-    steps += ctx.witnesses or [s for s in ctx.facts.steps.values() if s.kind in kinds]
+    steps += ctx.witnesses or [ctx.facts.steps[fid] for fid, k in ctx.facts.kinds.items() if k in kinds]
     out, seen = [], set()
     for step in steps:
         for key, value in step.fields.items():

@@ -178,6 +178,10 @@ class Check(BaseModel):
     due: str | None = None
     severity: Severity | None = None
     message: Text | None = None
+    only_for: list[Literal["expropriation_decision", "compensation_decision", "major_matter"]] | None = None
+
+    def applies_to_type(self, record_type: str) -> bool:
+        return self.only_for is None or record_type in self.only_for
 
     @model_validator(mode="after")
     def _one_form(self) -> "Check":
@@ -315,6 +319,10 @@ def _validate_against_vocabulary(rule: Rule) -> None:
         for cond in rule.when_conditions:
             check_condition(cond, "record", "record")
         for check in rule.checks:
+            if not check.applies_to_type(scope):
+                continue
+            if check.each == "record" and check.each_where:
+                raise ValueError("each_where filters steps; for conditions on the record use `when`")
             need_kind(check.each, "each:")
             for cond in check.anchor_filter:
                 if cond.ref.kind != "literal":

@@ -125,10 +125,12 @@ def check_results(check: Check, facts: list[dict]) -> str:
 
 
 def rule_result(rule: Rule, facts: list[dict]) -> str:
+    record_type = next(f for f in facts if f["t"] == "rec")["type"]
     when = check_results(when_check(rule), facts)
     if when not in ("satisfied", "not_evaluable"):
         return "not_applicable"
-    result = max((check_results(c, facts) for c in rule.checks), key=RANK.__getitem__)
+    result = max((check_results(c, facts) for c in rule.checks if c.applies_to_type(record_type)),
+                 key=RANK.__getitem__, default="not_applicable")
     if result == "violated" and when == "not_evaluable":
         return "not_evaluable"
     return result

@@ -245,7 +245,8 @@ def compile_rules(rules: list[Rule], record_type: str) -> CompiledRuleset:
         if record_type not in rule.applies_to:
             continue
         comp = _Compiler(rule, record_type)
-        checks: list[tuple[int | str, Check]] = [("when", when_check(rule))] + list(enumerate(rule.checks))
+        checks: list[tuple[int | str, Check]] = [("when", when_check(rule))] + [
+            (i, c) for i, c in enumerate(rule.checks) if c.applies_to_type(record_type)]
         for key, check in checks:
             for name, patterns, tag in comp.check_rules(key, check):
                 out.engine_rules[name] = {"all": patterns}
