@@ -14,6 +14,7 @@ rather than guess.
 from __future__ import annotations
 
 import calendar
+import functools
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ class PeriodSpec:
         return f"{self.amount} {self.unit}"
 
 
+@functools.lru_cache(maxsize=8192)
 def is_workday(day: dt.date) -> bool:
     try:
         return chinese_calendar.is_workday(day)

@@ -152,7 +152,10 @@ def test_wheel_ships_rules_and_profiles(tmp_path):
     assert build.returncode == 0, build.stderr
     wheel = next(tmp_path.glob("compliance-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    assert "compliance/_rules/d590/D590-12-SSRA.yaml" in names
+    for folder in (ROOT / "rules").iterdir():
+        if folder.is_dir():  # every rules folder must be listed in pyproject's packages
+            for rule_file in folder.glob("*.yaml"):
+                assert f"compliance/_rules/{folder.name}/{rule_file.name}" in names
     assert "compliance/_rules/_examples/expropriation.yaml" in names
     assert "compliance/profiles/national.yaml" in names
     site = tmp_path / "site"

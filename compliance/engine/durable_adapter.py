@@ -130,20 +130,16 @@ class DurableRuleset:
         self._host = _QuietHost()
         self._host.set_rulesets({self.name: rules})    # the engine mutates what it gets
         self._handle = self._host.get_ruleset(self.name)._handle
-        self._sessions = itertools.count()
 
-    def matches(self, facts: list[dict[str, Any]]) -> list[tuple[str, dict[str, str]]]:
-        """Every (engine rule, {alias: fact id}) that fired for this record's facts."""
-        check_fact_limits(facts)
-        sid = f"s{next(self._sessions)}"
+    def matches(self, batch_json: str, sid: str) -> list[tuple[str, dict[str, str]]]:
+        """Every (engine rule, {alias: fact id}) that fired for one record's batch."""
         handle = self._handle
         found: list[tuple[str, dict[str, str]]] = []
         error: Exception | None = None
         _, state = dre.assert_fact(handle, json.dumps({"__begin__": 1, "sid": sid, "id": "__begin__"}))
         try:
-            batch = [dict(f, sid=sid) for f in facts] + [{"__end__": 1, "sid": sid, "id": "__end__"}]
             try:
-                dre.assert_facts(handle, json.dumps(batch, ensure_ascii=False))
+                dre.assert_facts(handle, batch_json)
             except Exception as e:  # the engine's own error: the record was only partly asserted
                 error = e
             result = dre.start_action_for_state(handle, state)
@@ -153,7 +149,7 @@ class DurableRuleset:
                     found.append((rule_name, {a: f.get("id") for a, f in match.items() if not a.startswith("__")}))
                 messages = dre.complete_and_start_action(handle, state)
         finally:
-            self._host.delete_state(self.name, sid)
+            self._host.delete_state(self.name, sid)  # always: live sessions are capped and cost memory
         if error is not None:
             raise EngineError(f"the rule engine rejected the record: {error}")
         if not any(name == END_RULE for name, _ in found):
@@ -176,6 +172,12 @@ class DurableEngine:
                 merged.update(group)
             self._rulesets.append(DurableRuleset(merged))
 
+        self._sessions = itertools.count()
+
     def matches(self, facts: list[dict[str, Any]]) -> list[tuple[str, dict[str, str]]]:
+        """Every firing for one record: its facts, in one batch, through every ruleset."""
         check_fact_limits(facts)
-        return [m for ruleset in self._rulesets for m in ruleset.matches(facts)]
+        sid = f"s{next(self._sessions)}"
+        batch = [dict(f, sid=sid) for f in facts] + [{"__end__": 1, "sid": sid, "id": "__end__"}]
+        batch_json = json.dumps(batch, ensure_ascii=False)
+        return [m for ruleset in self._rulesets for m in ruleset.matches(batch_json, sid)]
