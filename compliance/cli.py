@@ -145,9 +145,11 @@ def rules_show(rule_id, fmt, lang, rules_dir) -> None:
     console.print(f"applies to: {', '.join(rule.applies_to)}; in force from {rule.effective.from_}"
                   + (f" to {rule.effective.to}" if rule.effective.to else ""))
     if rule.when:
-        console.print(f"when: {json.dumps(rule.when, ensure_ascii=False, default=str)}")
+        conds = "; ".join(f"{c.field} {c.op} {c.ref}" for c in rule.when_conditions)
+        console.print(("适用条件：" if lang == "zh" else "applies when: ") + conds)
     for i, chk in enumerate(rule.checks):
-        console.print(f"check {i + 1}: {json.dumps(chk.model_dump(exclude_defaults=True, exclude={'message'}), ensure_ascii=False, default=str)}")
+        only = f" [{', '.join(chk.only_for)}]" if chk.only_for else ""
+        console.print(f"{i + 1}. {i18n.describe_check(chk, rule.applies_to[0], lang)}{only}")
     console.print(f"message: {rule.message.get(lang)}")
     console.print(f"remedy: {rule.remedy.get(lang)}")
     if rule.note:

@@ -138,7 +138,7 @@ def _dates_involved(ctx: _Context) -> list[DateInvolved]:
             if isinstance(value, RecordDate) and (step.kind, key, str(value)) not in seen:
                 seen.add((step.kind, key, str(value)))
                 out.append(DateInvolved(step.kind, key, str(value)))
-    return out
+    return sorted(out, key=lambda d: (d.date, d.step, d.field))  # not the file's step order
 
 
 def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Profile, lang: str) -> Finding:

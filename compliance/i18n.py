@@ -97,3 +97,46 @@ def not_evaluable_reason(result: "RuleResult", check: Check | None, profile: "Pr
     if result.applicability == "unknown":
         items += [f"record.{c.field}" for c in rule.when_conditions if c.field != "reference_date"]
     return text("needs_facts", lang).format(items=", ".join(dict.fromkeys(items)) or "—")
+
+
+_OP_WORDS = {
+    "not_after": ("不晚于", "not after"), "before": ("早于", "strictly before"),
+    "not_before": ("不早于", "not before"), "after": ("晚于", "strictly after"),
+    "at_most": ("不超过", "at most"), "less_than": ("小于", "less than"),
+    "at_least": ("不少于", "at least"), "more_than": ("多于", "more than"),
+    "is": ("为", "is"), "in": ("属于", "is one of"), "contains": ("包含", "contains"),
+    "contains_all": ("包含全部", "contains all of"), "has": ("已记录", "is recorded"),
+    "same_as": ("与之相同：", "is the same as"),
+}
+
+
+def describe_check(check: Check, record_type_name: str, lang: str) -> str:
+    """A check in words a lawyer reads: for each X, a Y must exist whose ... ."""
+    def label(kind: str) -> str:
+        if kind == "record":
+            return "本记录" if lang == "zh" else "the record"
+        return f"「{step_label(kind, record_type_name, lang)}」" if lang == "zh" else kind
+
+    def condition(cond) -> str:
+        zh, en = _OP_WORDS[cond.op]
+        word = en if lang == "en" else zh
+        if cond.op == "has":
+            return f"{cond.field} {word}"
+        return f"{cond.field} {word} {cond.ref}"
+
+    parts = []
+    for branch in check.branches:
+        subject = label(check.each) if branch.kinds == ("same",) else " / ".join(label(k) for k in branch.kinds)
+        conds = ("，" if lang == "zh" else ", ").join(condition(c) for c in branch.conditions)
+        if lang == "zh":
+            parts.append(f"须有{subject}" + (f"，其 {conds}" if conds else ""))
+        else:
+            parts.append(f"{subject} must exist" + (f" with {conds}" if conds else ""))
+    joiner = "；或" if lang == "zh" else "; or "
+    head = (f"对每个{label(check.each)}：" if lang == "zh" else f"For each {label(check.each)}: ")
+    text_ = head + joiner.join(parts)
+    if check.due:
+        text_ += f"（{check.due} 之后才算缺失）" if lang == "zh" else f" (missing only after {check.due})"
+    if check.missing == "not_applicable":
+        text_ += "（完全缺失时由其他规则处理）" if lang == "zh" else " (a wholly missing step is left to other rules)"
+    return text_

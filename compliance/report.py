@@ -14,7 +14,7 @@ from .errors import EngineError, InputError
 from .evaluate import NOT_EVALUABLE, VIOLATED, Evaluator
 from .findings import Finding, apply_waivers, make_finding
 from .profiles import Profile, load_profile
-from .records import load_record
+from .records import LoadedRecord, load_record
 from .rulebook import SEVERITY_ORDER
 
 FAIL_ON = {"blocking": 3, "major": 2, "minor": 1, "never": 99}
@@ -82,16 +82,22 @@ class Checker:
 
     def check_file(self, path: Path, as_of: dt.date, lang: str, profile: str | None = None,
                    include_all: bool = False) -> RecordReport:
-        report = RecordReport(file=str(path))
         try:
             loaded = load_record(path)
-            record = loaded.record
-            report.id, report.type, report.title = record.id, record.type, record.title
-            report.notes = list(loaded.notes)
+        except InputError as e:
+            return RecordReport(file=str(path), error=e)
+        return self.check_loaded(loaded, as_of, lang, profile, include_all)
+
+    def check_loaded(self, loaded: LoadedRecord, as_of: dt.date, lang: str, profile: str | None = None,
+                     include_all: bool = False) -> RecordReport:
+        record = loaded.record
+        report = RecordReport(file=str(loaded.path), id=record.id, type=record.type, title=record.title,
+                              notes=list(loaded.notes))
+        try:
             known = self.evaluator.rulebook.by_id()
             for i, waiver in enumerate(record.waivers):
                 if waiver.rule not in known:
-                    raise InputError(str(path), f"waiver names rule {waiver.rule!r}, which does not exist; "
+                    raise InputError(str(loaded.path), f"waiver names rule {waiver.rule!r}, which does not exist; "
                                      "see `compliance rules list`", f"waivers[{i}].rule")
             prof = self.profile(profile or record.jurisdiction)
             report.profile = prof.name
@@ -100,7 +106,7 @@ class Checker:
             report.error = e
             return report
         except EngineError as e:
-            report.error = InputError(str(path), str(e))
+            report.error = InputError(str(loaded.path), str(e))
             return report
         report.notes += facts.notes
         findings = [make_finding(r, record, facts, prof, lang) for r in results
