@@ -109,6 +109,10 @@ class Checker:
             report.error = InputError(str(loaded.path), str(e))
             return report
         report.notes += facts.notes
+        if not self.evaluator.rulebook.for_type(record.type):
+            report.notes.append(f"no rules for {record.type} records in this rule set: nothing was checked")
+        if record.household_entries:
+            report.notes.append("household_entries are read and validated, but no rule in this rule set checks them yet")
         findings = [make_finding(r, record, facts, prof, lang) for r in results
                     if include_all or r.result in (VIOLATED, NOT_EVALUABLE)]
         apply_waivers(findings, record, as_of, lang)
