@@ -1,0 +1,41 @@
+"""`compliance check FILE...`: every finding with its rule, basis, dates and remedy."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..evaluate import Evaluator
+from ..formats import json_report, text
+from ..report import Checker, check_files
+from .common import as_of_option, console, lang_option, parse_as_of, profile_option, rulebook, rules_option
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@lang_option
+@as_of_option
+@profile_option
+@click.option("--fail-on", type=click.Choice(["blocking", "major", "minor", "never"]), default="major", show_default=True,
+              help="Exit 1 when an unwaived violation at or above this severity is found.")
+@click.option("--all", "include_all", is_flag=True, help="Also list satisfied and not-applicable rules.")
+@rules_option
+def check(files, fmt, lang, as_of, profile, fail_on, include_all, rules_dir) -> None:
+    """Check decision records and report every finding with its legal basis."""
+    day = parse_as_of(as_of)
+    checker = Checker(Evaluator(rulebook(rules_dir)))
+    if profile:
+        checker.profile(profile)  # a bad --profile is a usage error, before any record
+    report = check_files(checker, list(files), day, lang, profile, include_all)
+    if fmt == "json":
+        click.echo(json_report.render(report))
+    else:
+        out = console()
+        for block in text.renderables(report):
+            out.print(block)
+    sys.exit(report.exit_code(fail_on))
+
+
+COMMANDS = [check]

@@ -1,0 +1,125 @@
+"""`compliance rules list|show|test|lint`: the rule catalog."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .. import i18n
+from ..errors import InputError
+from ..rulebook import load_rulebook
+from .common import console, lang_option, rulebook, rules_option
+
+
+@click.group()
+def rules() -> None:
+    """The rule catalog: list, show, test and lint rule files."""
+
+
+def _rule_row(rule, lang: str) -> dict:
+    return {
+        "id": rule.id,
+        "title": rule.title.get(lang),
+        "severity": rule.severity,
+        "basis": rule.basis(lang),
+        "source": rule.source.doc or rule.source.name,
+        "effective_from": rule.effective.from_.isoformat(),
+        "effective_to": rule.effective.to.isoformat() if rule.effective.to else None,
+        "verified": rule.verified,
+        "applies_to": rule.applies_to,
+        "check": "informational" if not rule.checks else "checked",
+    }
+
+
+@rules.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@lang_option
+@rules_option
+def rules_list(fmt, lang, rules_dir) -> None:
+    """List every rule with its basis."""
+    book = rulebook(rules_dir)
+    rows = [_rule_row(r, lang) for r in book.rules]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+    table = Table(box=None, pad_edge=False)
+    for col in ("id", "severity", "title", "basis"):
+        table.add_column(col)
+    for row in rows:
+        mark = "" if row["verified"] else " *"
+        table.add_row(row["id"], i18n.text(row["severity"], lang), row["title"] + mark, row["basis"])
+    out = console()
+    out.print(table)
+    out.print(f"{len(rows)} rules; * = " + i18n.text("unverified", lang))
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@lang_option
+@rules_option
+def rules_show(rule_id, fmt, lang, rules_dir) -> None:
+    """One rule: its basis, what it checks, message and remedy."""
+    book = rulebook(rules_dir)
+    rule = book.by_id().get(rule_id)
+    if rule is None:
+        from .models import suggest
+        raise InputError("rules show", f"no rule {rule_id!r}{suggest(rule_id, book.by_id())}")
+    if fmt == "json":
+        click.echo(json.dumps(rule.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2))
+        return
+    out = console()
+    out.print(f"[bold]{rule.id}[/bold]  {rule.title.get(lang)}")
+    out.print(f"{rule.label} · {i18n.text(rule.severity, lang)} · {rule.basis(lang)}"
+                  + ("" if rule.verified else f"  ({i18n.text('unverified', lang)})"))
+    if rule.verification_note:
+        out.print(f"※ {rule.verification_note}")
+    out.print(f"applies to: {', '.join(rule.applies_to)}; in force from {rule.effective.from_}"
+                  + (f" to {rule.effective.to}" if rule.effective.to else ""))
+    if rule.when:
+        conds = "; ".join(f"{c.field} {c.op} {c.ref}" for c in rule.when_conditions)
+        out.print(("适用条件：" if lang == "zh" else "applies when: ") + conds)
+    for i, chk in enumerate(rule.checks):
+        only = f" [{', '.join(chk.only_for)}]" if chk.only_for else ""
+        out.print(f"{i + 1}. {i18n.describe_check(chk, rule.applies_to[0], lang)}{only}")
+    out.print(f"message: {rule.message.get(lang)}")
+    out.print(f"remedy: {rule.remedy.get(lang)}")
+    if rule.note:
+        out.print(f"note: {rule.note}")
+
+
+@rules.command("test")
+@click.argument("rule_ids", nargs=-1)
+@rules_option
+def rules_test(rule_ids, rules_dir) -> None:
+    """Run the rules' own examples through the engine."""
+    from .ruletests import run_rule_tests
+    book = rulebook(rules_dir)
+    outcomes = run_rule_tests(book, only=list(rule_ids) or None)
+    failed = [o for o in outcomes if not o.passed]
+    for o in failed:
+        click.echo(f"FAIL {o.rule}: {o.test}: expected {o.expected}, got {o.actual}")
+    click.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    sys.exit(1 if failed else 0)
+
+
+@rules.command("lint")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def rules_lint(directory) -> None:
+    """Validate a rules directory (ids, citations, kinds, fields, tests)."""
+    book = loadrulebook(directory)
+    problems = []
+    for rule in book.rules:
+        expects = {t.expect for t in rule.tests}
+        if not {"violated", "satisfied"} <= expects:
+            problems.append(f"{rule.id}: needs a test that violates and one that satisfies it")
+    for p in problems:
+        click.echo(p)
+    click.echo(f"{len(book.rules)} rules, {len(problems)} problems")
+    sys.exit(1 if problems else 0)
+
+
+COMMANDS = [rules]
