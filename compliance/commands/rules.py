@@ -66,7 +66,7 @@ def rules_show(rule_id, fmt, lang, rules_dir) -> None:
     book = rulebook(rules_dir)
     rule = book.by_id().get(rule_id)
     if rule is None:
-        from .models import suggest
+        from ..models import suggest
         raise InputError("rules show", f"no rule {rule_id!r}{suggest(rule_id, book.by_id())}")
     if fmt == "json":
         click.echo(json.dumps(rule.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2))
@@ -96,7 +96,7 @@ def rules_show(rule_id, fmt, lang, rules_dir) -> None:
 @rules_option
 def rules_test(rule_ids, rules_dir) -> None:
     """Run the rules' own examples through the engine."""
-    from .ruletests import run_rule_tests
+    from ..ruletests import run_rule_tests
     book = rulebook(rules_dir)
     outcomes = run_rule_tests(book, only=list(rule_ids) or None)
     failed = [o for o in outcomes if not o.passed]
