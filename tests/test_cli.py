@@ -158,6 +158,8 @@ def test_wheel_ships_rules_and_profiles(tmp_path):
                 assert f"compliance/_rules/{folder.name}/{rule_file.name}" in names
     assert "compliance/_rules/_examples/expropriation.yaml" in names
     assert "compliance/profiles/national.yaml" in names
+    for module in (ROOT / "compliance").rglob("*.py"):  # every package listed in pyproject
+        assert module.relative_to(ROOT).as_posix() in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = "from compliance.rulebook import load_rulebook, bundled_rules_dir; print(bundled_rules_dir(), len(load_rulebook().rules))"
