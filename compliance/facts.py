@@ -17,7 +17,7 @@ from typing import Any
 from . import vocabulary as voc
 from .dates import RecordDate
 from .models import Record, Step
-from .periods import CalendarNotCovered, PeriodSpec, last_day
+from .periods import CalendarNotCovered, PeriodSpec, chain_last_day
 from .profiles import Profile
 from .rulebook import PARAMETERS, RECORD_FIELDS
 
@@ -30,15 +30,15 @@ def prop(path: str) -> str:
     return path.replace(".", "__")
 
 
-def period_prop(field_name: str, spec: PeriodSpec) -> str:
-    return f"{prop(field_name)}__{spec.key}"
+def period_prop(field_name: str, periods: tuple[PeriodSpec, ...]) -> str:
+    return f"{prop(field_name)}__{'_'.join(p.key for p in periods)}"
 
 
 @dataclass(frozen=True)
 class FactPlan:
     """What the compiled rules need beyond the record's own fields."""
 
-    periods: frozenset[tuple[str, str, PeriodSpec]] = frozenset()  # (kind or 'record', field, spec)
+    periods: frozenset[tuple[str, str, tuple[PeriodSpec, ...]]] = frozenset()  # (kind or 'record', field, periods)
     mirrored: frozenset[str] = frozenset()  # kinds (or 'record') tested with `need: same`
 
 
@@ -77,14 +77,20 @@ def _put(out: dict, name: str, ftype: Any, value: Any) -> None:
 class _PeriodCalc:
     def __init__(self, profile: Profile, notes: list[str]):
         self.counting = profile.period_counting
+        self.params = profile.model_dump()
         self.notes = notes
 
-    def interval(self, base: RecordDate | None, spec: PeriodSpec) -> tuple[int, int]:
+    def last(self, day: dt.date, periods: tuple[PeriodSpec, ...]) -> dt.date | None:
+        return chain_last_day(day, periods, self.counting, self.params)
+
+    def interval(self, base: RecordDate | None, periods: tuple[PeriodSpec, ...]) -> tuple[int, int]:
         if base is None:
             return DAY_MIN, DAY_MAX
         try:
-            return (last_day(base.first, spec, self.counting).toordinal(),
-                    last_day(base.last, spec, self.counting).toordinal())
+            lo, hi = self.last(base.first, periods), self.last(base.last, periods)
+            if lo is None or hi is None:
+                return DAY_MIN, DAY_MAX
+            return lo.toordinal(), hi.toordinal()
         except CalendarNotCovered as e:
             note = (f"the holiday calendar does not cover {e.year}: periods ending then "
                     "cannot be computed and are reported not evaluable")

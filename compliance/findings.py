@@ -11,7 +11,7 @@ from .dates import RecordDate
 from .evaluate import NOT_APPLICABLE, NOT_EVALUABLE, SATISFIED, VIOLATED, WAIVED, CheckResult, RuleResult
 from .facts import Facts
 from .models import Record, Step
-from .periods import CalendarNotCovered, last_day
+from .periods import CalendarNotCovered, chain_last_day, counted_days
 from .profiles import Profile
 from .rulebook import SEVERITY_ORDER, Check, Rule
 
@@ -40,6 +40,7 @@ class Finding:
     waiver: dict | None = None
     household: str | None = None
     notes: list[str] = field(default_factory=list)
+    periods: list[PeriodDetail] = field(default_factory=list)
 
     @property
     def first_date(self) -> str:
@@ -113,13 +114,67 @@ class _Context:
         if not (self.check and self.check.due and self.anchor):
             return None
         ref = self.check.due_ref
-        base = self.anchor.get(ref.field)
-        if not isinstance(base, RecordDate) or not base.is_day:
-            return None
-        try:
-            return last_day(base.first, ref.period, self.profile.period_counting).isoformat()
-        except CalendarNotCovered:
-            return None
+        detail = period_detail(f"{ref}", self.anchor.get(ref.field), ref.period, self.profile)
+        return detail.last_day if detail else None
+
+    def periods(self) -> list["PeriodDetail"]:
+        """Every period the deciding check computes, with its dates, for the reader to verify."""
+        out: list[PeriodDetail] = []
+        if self.check is None:
+            return out
+        for branch in self.check.branches:
+            for cond in branch.conditions:
+                if cond.ref.kind == "field" and cond.ref.period:
+                    base = self.lookup(f"{cond.ref.alias}.{cond.ref.field}") if cond.ref.alias != self.check.each \
+                        else (self.anchor.get(cond.ref.field) if self.anchor else None)
+                    out.append(period_detail(str(cond.ref), base, cond.ref.period, self.profile))
+                if cond.shift:
+                    kind = self.check.each if branch.kinds == ("same",) else branch.kinds[0]
+                    expr = f"{kind}.{cond.field} + " + " + ".join(str(p) for p in cond.shift)
+                    out.append(period_detail(expr, self.lookup(f"{kind}.{cond.field}"), cond.shift, self.profile))
+        if self.check.due:
+            ref = self.check.due_ref
+            out.append(period_detail(str(ref), self.anchor.get(ref.field) if self.anchor else None,
+                                     ref.period, self.profile))
+        return [d for d in out if d is not None]
+
+
+@dataclass
+class PeriodDetail:
+    expression: str
+    start: str | None
+    last_day: str | None
+    counting: str
+    days_counted: int | None
+    note: str | None = None
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def period_detail(expression: str, base: Any, periods: tuple, profile: Profile) -> PeriodDetail | None:
+    """How a period was counted: its start, last day and the counting used."""
+    if not periods:
+        return None
+    detail = PeriodDetail(expression, None, None, profile.period_counting, None)
+    if not isinstance(base, RecordDate):
+        detail.note = "start date not recorded"
+        return detail
+    detail.start = str(base)
+    if not base.is_day:
+        detail.note = "start date known only to the month"
+        return detail
+    try:
+        last = chain_last_day(base.first, periods, profile.period_counting, profile.model_dump())
+    except CalendarNotCovered as e:
+        detail.note = f"the holiday calendar does not cover {e.year}"
+        return detail
+    if last is None:
+        detail.note = "a profile parameter giving the period's length is unknown"
+        return detail
+    detail.last_day = last.isoformat()
+    detail.days_counted = counted_days(base.first, last, profile.period_counting)
+    return detail
 
 
 def render(template: str, ctx: _Context, lang: str) -> str:
@@ -162,7 +217,7 @@ def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Prof
              list(ctx.check.need_kinds if ctx.check else ()) if k != "same"]
     return Finding(rule=rule, result=result.result, severity=severity, message=message,
                    remediation=render(rule.remedy.get(lang), ctx, lang), steps=list(dict.fromkeys(kinds)),
-                   dates=_dates_involved(ctx), notes=notes)
+                   dates=_dates_involved(ctx), notes=notes, periods=ctx.periods())
 
 
 def apply_waivers(findings: list[Finding], record: Record, as_of: dt.date, lang: str) -> None:

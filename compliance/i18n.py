@@ -140,3 +140,16 @@ def describe_check(check: Check, record_type_name: str, lang: str) -> str:
     if check.missing == "not_applicable":
         text_ += "（完全缺失时由其他规则处理）" if lang == "zh" else " (a wholly missing step is left to other rules)"
     return text_
+
+
+def period_line(period, lang: str) -> str:
+    """'plan_comment.start + 30 days: 2025-03-01 → 2025-03-31 (30 days, start day excluded)'."""
+    counting = {"exclude_start_day": ("不计首日", "start day excluded"),
+                "include_start_day": ("计入首日", "start day counted")}[period.counting]
+    how = counting[1] if lang == "en" else counting[0]
+    if period.last_day is None:
+        reason = period.note or ""
+        return f"{period.expression}: {period.start or '—'} → ? ({reason})"
+    days = f"{period.days_counted} days" if lang == "en" else f"共 {period.days_counted} 日"
+    return f"{period.expression}: {period.start} → {period.last_day}（{days}，{how}）" if lang == "zh" else \
+        f"{period.expression}: {period.start} → {period.last_day} ({days}, {how})"

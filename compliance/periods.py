@@ -25,7 +25,8 @@ import chinese_calendar
 Unit = Literal["days", "working_days", "months", "years"]
 Counting = Literal["exclude_start_day", "include_start_day"]
 
-_SPEC = re.compile(r"^\s*(\d+)\s*(days?|working[_ ]days?|months?|years?)\s*$")
+_SPEC = re.compile(r"^\s*(\d+|param\.[a-z_]+)\s*(days?|working[_ ]days?|months?|years?)\s*$")
+_UNIT_KEY = {"days": "d", "working_days": "wd", "months": "m", "years": "y"}
 
 
 class CalendarNotCovered(Exception):
@@ -38,25 +39,38 @@ class CalendarNotCovered(Exception):
 
 @dataclass(frozen=True)
 class PeriodSpec:
+    """N units, or a number of units a profile parameter gives (`param.signing_period_days days`)."""
+
     amount: int
     unit: Unit
+    param: str | None = None
 
     @classmethod
     def parse(cls, text: str) -> "PeriodSpec":
         m = _SPEC.match(text)
         if not m:
-            raise ValueError(f"{text!r} is not a period: write e.g. '30 days', '7 working_days', '6 months', '1 year'")
+            raise ValueError(f"{text!r} is not a period: write e.g. '30 days', '7 working_days', '6 months', "
+                             "'1 year' or 'param.NAME days'")
         unit = m.group(2).replace(" ", "_")
         unit = unit if unit.endswith("s") else unit + "s"
+        if m.group(1).startswith("param."):
+            return cls(0, unit, m.group(1)[6:])  # type: ignore[arg-type]
         return cls(int(m.group(1)), unit)  # type: ignore[arg-type]
 
     @property
     def key(self) -> str:
         """A short identifier usable as a fact property name."""
-        return {"days": "d", "working_days": "wd", "months": "m", "years": "y"}[self.unit] + str(self.amount)
+        return _UNIT_KEY[self.unit] + (f"_{self.param}" if self.param else str(self.amount))
+
+    def resolve(self, values: dict) -> "PeriodSpec | None":
+        """The concrete period, with a parameter's value; None while the parameter is unknown."""
+        if self.param is None:
+            return self
+        value = values.get(self.param)
+        return None if value is None else PeriodSpec(int(value), self.unit)
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.unit}"
+        return f"{self.param and 'param.' + self.param or self.amount} {self.unit}"
 
 
 @functools.lru_cache(maxsize=8192)
@@ -101,6 +115,19 @@ def last_day(start: dt.date, spec: PeriodSpec, counting: Counting = "exclude_sta
         months = spec.amount * (12 if spec.unit == "years" else 1)
         end = add_months(start, months) - dt.timedelta(days=1 if include else 0)
     return roll_to_workday(end)
+
+
+def chain_last_day(start: dt.date, periods: tuple["PeriodSpec", ...], counting: Counting,
+                   params: dict) -> dt.date | None:
+    """The last day after periods applied in turn (`+ 6 months + 3 months`); None when a
+    period's length is a profile parameter that is unknown. Raises CalendarNotCovered."""
+    day = start
+    for spec in periods:
+        concrete = spec.resolve(params)
+        if concrete is None:
+            return None
+        day = last_day(day, concrete, counting)
+    return day
 
 
 def counted_days(start: dt.date, end: dt.date, counting: Counting = "exclude_start_day") -> int:

@@ -95,7 +95,7 @@ class Ref:
     value: Any = None              # literal value
     alias: str | None = None       # 'record' or a step kind (the anchor)
     field: str | None = None
-    period: PeriodSpec | None = None
+    period: tuple[PeriodSpec, ...] = ()   # applied in turn: `+ 6 months + 3 months`
     factor: float | None = None
 
     def __str__(self) -> str:
@@ -104,14 +104,20 @@ class Ref:
         if self.kind == "param":
             return f"param.{self.field}"
         text = f"{self.alias}.{self.field}"
-        if self.period:
-            text += f" + {self.period}"
+        for spec in self.period:
+            text += f" + {spec}"
         if self.factor is not None:
             text += f" * {self.factor:g}"
         return text
 
 
-_REF = re.compile(r"^\s*([a-z_]+)\.([a-z_.]+)\s*(?:\+\s*(.+?))?\s*(?:\*\s*([0-9.]+))?\s*$")
+_REF = re.compile(r"^\s*([a-z_]+)\.([a-z_.]+)\s*((?:\+\s*[^+*]+?\s*)*)(?:\*\s*([0-9.]+))?\s*$")
+_FIELD_SHIFT = re.compile(r"^\s*([a-z_.]+)\s*((?:\+\s*[^+*]+?\s*)*)$")
+
+
+def parse_periods(text: str | None) -> tuple[PeriodSpec, ...]:
+    """'+ 6 months + 3 months' -> the periods, in order."""
+    return tuple(PeriodSpec.parse(p) for p in (text or "").split("+") if p.strip())
 
 
 def parse_ref(value: Any) -> Ref:
@@ -123,11 +129,10 @@ def parse_ref(value: Any) -> Ref:
     m = _REF.match(text)
     if not m:
         return Ref("literal", text)
-    alias, field, period, factor = m.groups()
+    alias, field, periods, factor = m.groups()
     if alias == "param":
         return Ref("param", field=field)
-    return Ref("field", alias=alias, field=field,
-               period=PeriodSpec.parse(period) if period else None,
+    return Ref("field", alias=alias, field=field, period=parse_periods(periods),
                factor=float(factor) if factor else None)
 
 
@@ -136,18 +141,25 @@ class Condition:
     field: str
     op: str
     ref: Ref
+    shift: tuple[PeriodSpec, ...] = ()  # the tested field plus periods: `date + 10 working_days`
 
 
 def _conditions(spec: dict[str, dict[str, Any]] | None) -> tuple[Condition, ...]:
     out = []
-    for field, ops in (spec or {}).items():
+    for key, ops in (spec or {}).items():
+        m = _FIELD_SHIFT.match(str(key))
+        if not m:
+            raise ValueError(f"{key!r} is not a field, or a field plus periods such as 'date + 10 working_days'")
+        field, shift = m.group(1), parse_periods(m.group(2))
+        if shift and not all(op in DATE_OPS for op in (ops or {})):
+            raise ValueError(f"{key!r}: a shifted date can only be compared with dates")
         if not isinstance(ops, dict):
             raise ValueError(f"condition on {field!r} must map an operator to a value, e.g. {{not_after: decision.date}}")
         for op, value in ops.items():
             if op not in ALL_OPS:
                 raise ValueError(f"unknown operator {op!r} on {field!r}; use one of: {', '.join(ALL_OPS)}")
             ref = Ref("literal", value) if op in ("is", "in", "contains", "contains_all", "has") else parse_ref(value)
-            out.append(Condition(field, op, ref))
+            out.append(Condition(field, op, ref, shift))
     return tuple(out)
 
 
@@ -191,7 +203,7 @@ class Check(BaseModel):
             raise ValueError("put `where` inside each `any_of` branch")
         if self.due:
             ref = parse_ref(self.due)
-            if ref.kind != "field" or ref.alias != self.each or ref.period is None:
+            if ref.kind != "field" or ref.alias != self.each or not ref.period:
                 raise ValueError(f"`due` must be '{self.each}.FIELD + N unit', got {self.due!r}")
         return self
 
@@ -296,6 +308,11 @@ def _validate_against_vocabulary(rule: Rule) -> None:
             ftype = _field_type(scope, subject, cond.field)
             if ftype is None:
                 raise ValueError(f"{subject!r} has no field {cond.field!r} (in {scope})")
+            if cond.shift and ftype != voc.DATE:
+                raise ValueError(f"{subject}.{cond.field}: a period can only be added to a date")
+            for spec in cond.shift + (cond.ref.period if cond.ref.kind == "field" else ()):
+                if spec.param and spec.param not in PARAMETERS:
+                    raise ValueError(f"unknown parameter {spec.param!r} in a period")
             if cond.op in DATE_OPS and ftype != voc.DATE:
                 raise ValueError(f"{cond.op} compares dates; {subject}.{cond.field} is not a date")
             if cond.op in NUMBER_OPS and ftype not in (voc.INT, voc.NUMBER):

@@ -50,7 +50,7 @@ def _ref_interval(cond: Condition, anchor: dict, rec: dict, params: dict):
 
 
 def cond_value(cond: Condition, w: dict, anchor: dict, rec: dict, params: dict):
-    f = prop(cond.field)
+    f = period_prop(cond.field, cond.shift) if cond.shift else prop(cond.field)
     if cond.op in OPS:
         op = OPS[cond.op]
         r_lo, r_hi = _ref_interval(cond, anchor, rec, params)

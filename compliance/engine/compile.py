@@ -112,9 +112,13 @@ class _Compiler:
         return alias, prop(ref.field)
 
     # ------------------------------------------------------------ one condition
-    def atom(self, cond: Condition, anchor_kind: str) -> tuple[DNF, DNF]:
+    def atom(self, cond: Condition, anchor_kind: str, witness_kinds: tuple[str, ...]) -> tuple[DNF, DNF]:
         """(surely, possibly) of one condition on the witness, as DNFs."""
         f = prop(cond.field)
+        if cond.shift:
+            for kind in witness_kinds:
+                self.periods.add((anchor_kind if kind == "same" else kind, cond.field, cond.shift))
+            f = period_prop(cond.field, cond.shift)
         known = {f + "_known": 1}
         unknown = {f + "_known": 0}
         if cond.op in _OPS:
@@ -144,11 +148,12 @@ class _Compiler:
             return [[known, equal]], [[unknown], [other_unknown], [known, equal]]
         raise ValueError(f"operator {cond.op} not supported")
 
-    def dnf(self, conditions: tuple[Condition, ...], anchor_kind: str) -> tuple[DNF, DNF]:
+    def dnf(self, conditions: tuple[Condition, ...], anchor_kind: str,
+            witness_kinds: tuple[str, ...]) -> tuple[DNF, DNF]:
         sure: DNF = [[]]
         poss: DNF = [[]]
         for cond in conditions:
-            s, p = self.atom(cond, anchor_kind)
+            s, p = self.atom(cond, anchor_kind, witness_kinds)
             sure = [a + b for a, b in itertools.product(sure, s)]
             poss = [a + b for a, b in itertools.product(poss, p)]
         return sure, poss
@@ -159,7 +164,7 @@ class _Compiler:
             return {"t": "rec"}
         conds: Term = [{"t": "step"}, {"kind": check.each}]
         for cond in check.anchor_filter:
-            s, _ = self.atom(cond, check.each)
+            s, _ = self.atom(cond, check.each, (check.each,))
             conds += s[0]
         return {"$and": conds}
 
@@ -178,7 +183,7 @@ class _Compiler:
         sure_terms: list[tuple[tuple[str, ...], Term]] = []
         poss_terms: list[tuple[tuple[str, ...], Term]] = []
         for branch in check.branches:
-            s, p = self.dnf(branch.conditions, check.each)
+            s, p = self.dnf(branch.conditions, check.each, branch.kinds)
             sure_terms += [(branch.kinds, t) for t in s]
             poss_terms += [(branch.kinds, t) for t in p]
         witness = lambda kinds, term: self.witness_pattern(kinds, check.each, term)  # noqa: E731

@@ -27,6 +27,8 @@ def finding_dict(f: Finding, lang: str) -> dict:
         out["waiver"] = f.waiver
     if f.notes:
         out["notes"] = f.notes
+    if f.periods:
+        out["periods"] = [p.as_dict() for p in f.periods]
     return out
 
 

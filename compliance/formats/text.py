@@ -69,6 +69,8 @@ def _details(r: RecordReport, lang: str) -> Group:
         head.append(f"{i18n.text(f.result, lang)} · {i18n.text(f.severity, lang)}", style=RESULT_STYLE[f.result])
         body = Text(f.message, overflow="fold")
         body.append(f"\n→{f.remediation}")
+        for period in f.periods:
+            body.append("\n⏱ " + i18n.period_line(period, lang), style="dim")
         for note in f.notes:
             body.append(f"\n※ {note}", style="dim")
         if f.waiver:
