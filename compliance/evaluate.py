@@ -50,6 +50,7 @@ class RuleResult:
     result: str
     applicability: str                   # applies | unknown | not_applicable
     checks: list[CheckResult] = field(default_factory=list)
+    household: str | None = None         # for checks anchored on a household entry's steps
 
     def deciding_checks(self) -> list[CheckResult]:
         """The checks that gave the rule its result."""
@@ -113,24 +114,34 @@ class Evaluator:
     def evaluate(self, record: Record, profile: Profile, as_of: dt.date) -> tuple[list[RuleResult], Facts]:
         facts = self.facts_for(record, profile, as_of)
         table = self.firings(record, facts)
-        results = [fold_rule(rule, table) for rule in self.rulebook.for_type(record.type)]
+        results = [r for rule in self.rulebook.for_type(record.type)
+                   for r in fold_rule(rule, table, facts.households)]
         return results, facts
 
 
-def fold_rule(rule: Rule, table: dict) -> RuleResult:
-    def check_result(key: int | str) -> CheckResult:
+def fold_rule(rule: Rule, table: dict, households: dict[str, str] | None = None) -> list[RuleResult]:
+    """One result for the record, plus one per household whose own steps the rule checks."""
+    households = households or {}
+
+    def check_result(key: int | str, household: str | None) -> CheckResult:
         check = when_check(rule) if key == "when" else rule.checks[key]
         missing_na = check.missing == "not_applicable" and check.need_kinds != ("same",)
         anchors = [AnchorResult(a, _fold(slot["outcomes"], missing_na), tuple(sorted(slot["witnesses"])))
-                   for a, slot in sorted(table.get((rule.id, key), {}).items())]
+                   for a, slot in sorted(table.get((rule.id, key), {}).items())
+                   if key == "when" or households.get(a) == household]
         return CheckResult(key, _worst([a.result for a in anchors]), anchors)
 
-    when = check_result("when").result
+    when = check_result("when", None).result
     applicability = {SATISFIED: "applies", NOT_EVALUABLE: "unknown"}.get(when, "not_applicable")
-    checks = [check_result(i) for i in range(len(rule.checks))]
-    if applicability == "not_applicable":
-        return RuleResult(rule, NOT_APPLICABLE, applicability, checks)
-    result = _worst([c.result for c in checks])
-    if result == VIOLATED and applicability == "unknown":
-        result = NOT_EVALUABLE
-    return RuleResult(rule, result, applicability, checks)
+    groups = sorted({households[a] for i in range(len(rule.checks))
+                     for a in table.get((rule.id, i), {}) if a in households})
+    out = []
+    for household in [None, *groups]:
+        checks = [check_result(i, household) for i in range(len(rule.checks))]
+        result = _worst([c.result for c in checks])
+        if applicability == "not_applicable":
+            result = NOT_APPLICABLE
+        elif result == VIOLATED and applicability == "unknown":
+            result = NOT_EVALUABLE
+        out.append(RuleResult(rule, result, applicability, checks, household))
+    return out

@@ -47,6 +47,7 @@ class Facts:
     facts: list[dict[str, Any]]
     steps: dict[str, Step]          # fact id -> the step it came from
     kinds: dict[str, str] = field(default_factory=dict)  # fact id -> the kind it stands for
+    households: dict[str, str] = field(default_factory=dict)  # fact id -> household, for per-household steps
     notes: list[str] = field(default_factory=list)
     as_of: dt.date = dt.date.today()
 
@@ -155,19 +156,23 @@ def _content_id(fact: dict, seen: dict[str, int]) -> str:
 def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan) -> Facts:
     notes: list[str] = []
     calc = _PeriodCalc(profile, notes)
-    kinds = voc.KINDS_BY_TYPE[record.type]
-
-    done = [s for s in record.steps if not _planned(s, as_of)]
-    planned = len(record.steps) - len(done)
+    kinds = voc.rule_kinds(record.type)
+    # (household or None, step): a compensation decision's steps are its household's
+    own = record.household if record.type == "compensation_decision" else None
+    all_steps = [(own, s) for s in record.steps] + [
+        (entry.id, s) for entry in record.household_entries for s in entry.steps]
+    done = [(h, s) for h, s in all_steps if not _planned(s, as_of)]
+    planned = len(all_steps) - len(done)
     if planned:
         notes.append(f"{planned} step(s) dated after {as_of.isoformat()} are planned, not done, and were not counted")
 
-    decisions = [s.get("date") for s in done if s.kind == "decision" and s.get("date")]
+    decisions = [s.get("date") for h, s in done if s.kind == "decision" and s.get("date") and h == own]
     reference = min(decisions) if decisions else RecordDate(as_of, as_of, as_of.isoformat())
 
     facts: list[dict[str, Any]] = []
     steps: dict[str, Step] = {}
     fact_kinds: dict[str, str] = {}
+    fact_households: dict[str, str] = {}
     seen: dict[str, int] = {}
 
     rec = {"t": "rec", "one": 1}
@@ -180,10 +185,10 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
     if "record" in plan.mirrored:
         facts.append({**rec, "t": "self", "kind": "record", "of": "rec", "id": "self:rec"})
 
-    for step in done:
+    for household, step in done:
         for kind in _fact_kinds(record, step):
             values = _step_values(record, step)
-            fact: dict[str, Any] = {"t": "step", "kind": kind, "one": 1}
+            fact: dict[str, Any] = {"t": "step", "kind": kind, "one": 1, "household": household or ""}
             all_fields = {**kinds[kind].all_fields, **({"activity": voc.TEXT} if kind == "implementation" else {})}
             for name, ftype in all_fields.items():
                 if name in ("note",):
@@ -195,6 +200,8 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
             facts.append(fact)
             steps[fid] = step
             fact_kinds[fid] = kind
+            if household and household != own:  # a compensation decision is one household throughout
+                fact_households[fid] = household
             if kind in plan.mirrored:
                 facts.append({**fact, "t": "self", "of": fid, "id": "self:" + fid})
 
@@ -205,7 +212,7 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
         facts.append(param)
     today = as_of.toordinal()
     facts.append({"t": "now", "day_lo": today, "day_hi": today, "id": "now"})
-    return Facts(facts, steps, fact_kinds, notes, as_of)
+    return Facts(facts, steps, fact_kinds, fact_households, notes, as_of)
 
 
 def _fact_kinds(record: Record, step: Step) -> list[str]:

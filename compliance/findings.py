@@ -47,7 +47,7 @@ class Finding:
         return min((d.date for d in self.dates), default="9999")
 
     def sort_key(self) -> tuple:
-        return (-SEVERITY_ORDER[self.severity], self.first_date, self.rule.id)
+        return (-SEVERITY_ORDER[self.severity], self.first_date, self.rule.id, self.household or "")
 
 
 def _fmt(value: Any, lang: str) -> str:
@@ -215,7 +215,8 @@ def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Prof
         notes.append(i18n.text("unverified", lang))
     kinds = [k for k in ([ctx.check.each] if ctx.check and ctx.check.each != "record" else []) +
              list(ctx.check.need_kinds if ctx.check else ()) if k != "same"]
-    return Finding(rule=rule, result=result.result, severity=severity, message=message,
+    household = result.household or (record.household if record.type == "compensation_decision" else None)
+    return Finding(rule=rule, result=result.result, severity=severity, message=message, household=household,
                    remediation=render(rule.remedy.get(lang), ctx, lang), steps=list(dict.fromkeys(kinds)),
                    dates=_dates_involved(ctx), notes=notes, periods=ctx.periods())
 

@@ -289,7 +289,7 @@ class Rule(BaseModel):
 def _field_type(scope: str, kind: str, field: str) -> Any:
     if kind == "record":
         return RECORD_FIELDS.get(field)
-    kinds = voc.KINDS_BY_TYPE[scope]
+    kinds = voc.rule_kinds(scope)
     if kind not in kinds:
         return None
     return {**kinds[kind].all_fields, **DERIVED_STEP_FIELDS.get(kind, {})}.get(field)
@@ -298,7 +298,7 @@ def _field_type(scope: str, kind: str, field: str) -> Any:
 def _validate_against_vocabulary(rule: Rule) -> None:
     """Every kind, field and reference a rule names must exist for each record type it applies to."""
     for scope in rule.applies_to:
-        kinds = voc.KINDS_BY_TYPE[scope]
+        kinds = voc.rule_kinds(scope)
 
         def need_kind(kind: str, what: str) -> None:
             if kind != "record" and kind not in kinds:

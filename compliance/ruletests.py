@@ -71,7 +71,10 @@ def run_one(rule: Rule, test: RuleTest, evaluator: Evaluator, examples: Path, ba
     profile_path = examples / profile_name
     profile = load_profile(str(profile_path) if profile_path.exists() else profile_name)
     results, _ = evaluator.evaluate(record, profile, test.as_of or DEFAULT_AS_OF)
-    result = next((r.result for r in results if r.rule.id == rule.id), "not_applicable")
+    # the record as a whole: the worst of its own result and its households' results
+    mine = [r.result for r in results if r.rule.id == rule.id]
+    result = max(mine, key=["not_applicable", "satisfied", "not_evaluable", "violated"].index,
+                 default="not_applicable")
     waived = {w.rule for w in record.waivers if not w.expires or w.expires.last >= (test.as_of or DEFAULT_AS_OF)}
     if result in ("violated", "not_evaluable") and rule.id in waived:
         result = "waived"

@@ -168,6 +168,18 @@ KINDS_BY_TYPE: dict[str, dict[str, StepKind]] = {
     "household": {k.name: k for k in HOUSEHOLD_KINDS},
 }
 
+HOUSEHOLD_KIND_NAMES = frozenset(k.name for k in HOUSEHOLD_KINDS)
+
+
+def rule_kinds(record_type: str) -> dict[str, StepKind]:
+    """Kinds a rule may name for a record type: an expropriation decision's own steps and,
+    through its household entries, the per-household steps."""
+    kinds = dict(KINDS_BY_TYPE[record_type])
+    if record_type == "expropriation_decision":
+        kinds.update(KINDS_BY_TYPE["household"])
+    return kinds
+
+
 # `implementation.what` is free text; this maps it to an activity rules can test.
 IMPLEMENTATION_ACTIVITIES = {
     "agreement_signing": ("agreement_signing", "签约", "签订协议", "协议签订", "补偿协议"),

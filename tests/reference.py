@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from compliance.engine.compile import when_check
 from compliance.facts import period_prop, prop
+from compliance.vocabulary import HOUSEHOLD_KIND_NAMES
 from compliance.rulebook import DATE_OPS, NUMBER_OPS, Check, Condition, Rule
 
 OPS = {**DATE_OPS, **NUMBER_OPS}
@@ -81,21 +82,24 @@ def cond_value(cond: Condition, w: dict, anchor: dict, rec: dict, params: dict):
     raise AssertionError(cond.op)
 
 
-def check_results(check: Check, facts: list[dict]) -> str:
+def check_results(check: Check, facts: list[dict], households: dict | None = None, household=None) -> str:
     rec = next(f for f in facts if f["t"] == "rec")
     steps = [f for f in facts if f["t"] == "step"]
     params = {f["name"]: f for f in facts if f["t"] == "param"}
     now = next(f for f in facts if f["t"] == "now")
+    households = households or {}
     if check.each == "record":
-        anchors = [rec]
+        anchors = [rec] if household is None else []
     else:
-        anchors = [s for s in steps if s["kind"] == check.each
+        anchors = [s for s in steps if s["kind"] == check.each and households.get(s["id"]) == household
                    and all(cond_value(c, s, s, rec, params) is True for c in check.anchor_filter)]
     results = []
     for a in anchors:
         values, any_witness = [], False
         for branch in check.branches:
             candidates = [a] if branch.kinds == ("same",) else [s for s in steps if s["kind"] in branch.kinds]
+            if check.each in HOUSEHOLD_KIND_NAMES and set(branch.kinds) <= HOUSEHOLD_KIND_NAMES:
+                candidates = [s for s in candidates if s["household"] == a["household"]]
             any_witness = any_witness or bool(candidates)
             values += [k_and(cond_value(c, w, a, rec, params) for c in branch.conditions) for w in candidates]
         best = k_best(values)
@@ -124,13 +128,14 @@ def check_results(check: Check, facts: list[dict]) -> str:
     return max(results, key=RANK.__getitem__) if results else "not_applicable"
 
 
-def rule_result(rule: Rule, facts: list[dict]) -> str:
+def rule_result(rule: Rule, facts: list[dict], households: dict | None = None, household=None) -> str:
+    """The rule's result for the record (household None) or for one household's own steps."""
     record_type = next(f for f in facts if f["t"] == "rec")["type"]
     when = check_results(when_check(rule), facts)
     if when not in ("satisfied", "not_evaluable"):
         return "not_applicable"
-    result = max((check_results(c, facts) for c in rule.checks if c.applies_to_type(record_type)),
-                 key=RANK.__getitem__, default="not_applicable")
+    result = max((check_results(c, facts, households, household) for c in rule.checks
+                  if c.applies_to_type(record_type)), key=RANK.__getitem__, default="not_applicable")
     if result == "violated" and when == "not_evaluable":
         return "not_evaluable"
     return result

@@ -44,11 +44,11 @@ def test_engine_equals_reference(evaluator, rulebook, generated):
         facts = evaluator.facts_for(record, profile, as_of)
         table = evaluator.firings(record, facts)
         for rule in rulebook.for_type(record.type):
-            engine = fold_rule(rule, table).result
-            expected = rule_result(rule, facts.facts)
-            seen_results.add((rule.id, expected))
-            if engine != expected:
-                mismatches.append((record.id, rule.id, engine, expected))
+            for result in fold_rule(rule, table, facts.households):
+                expected = rule_result(rule, facts.facts, facts.households, result.household)
+                seen_results.add((rule.id, expected))
+                if result.result != expected:
+                    mismatches.append((record.id, rule.id, result.household, result.result, expected))
     assert not mismatches, mismatches[:10]
     # the generator must actually exercise the rules, not only their happy path
     assert len({r for r, res in seen_results if res == "violated"}) >= len(rulebook.rules) * 0.6

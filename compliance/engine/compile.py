@@ -27,6 +27,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import vocabulary as voc
 from ..facts import FactPlan, period_prop, prop
 from ..rulebook import DATE_OPS, NUMBER_OPS, Check, Condition, Ref, Rule
 
@@ -174,6 +175,8 @@ class _Compiler:
             base: Term = [{"t": "self"}, {"kind": anchor_kind}, {"of": {ANCHOR: "id"}}]
         else:
             base = [{"t": "step"}, _any([{"kind": k} for k in kinds])]
+            if anchor_kind in voc.HOUSEHOLD_KIND_NAMES and set(kinds) <= voc.HOUSEHOLD_KIND_NAMES:
+                base.append({"household": {ANCHOR: "household"}})  # the same household's steps
         conds = base + term
         return conds[0] if len(conds) == 1 else {"$and": conds}
 
