@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .engine.compile import CompiledRuleset, compile_rules, when_check
+from .engine.compile import CompiledRuleset, check_condition_check, compile_rules, when_check
 from .engine.durable_adapter import DurableEngine
 from .facts import Facts, build_facts
 from .models import Record
@@ -124,11 +124,16 @@ def fold_rule(rule: Rule, table: dict, households: dict[str, str] | None = None)
     households = households or {}
 
     def check_result(key: int | str, household: str | None) -> CheckResult:
-        check = when_check(rule) if key == "when" else rule.checks[key]
+        if key == "when":
+            check = when_check(rule)
+        elif isinstance(key, str):
+            check = check_condition_check(rule.checks[int(key[:-4])])
+        else:
+            check = rule.checks[key]
         missing_na = check.missing == "not_applicable" and check.need_kinds != ("same",)
         anchors = [AnchorResult(a, _fold(slot["outcomes"], missing_na), tuple(sorted(slot["witnesses"])))
                    for a, slot in sorted(table.get((rule.id, key), {}).items())
-                   if key == "when" or households.get(a) == household]
+                   if isinstance(key, str) or households.get(a) == household]
         return CheckResult(key, _worst([a.result for a in anchors]), anchors)
 
     when = check_result("when", None).result
@@ -136,8 +141,20 @@ def fold_rule(rule: Rule, table: dict, households: dict[str, str] | None = None)
     groups = sorted({households[a] for i in range(len(rule.checks))
                      for a in table.get((rule.id, i), {}) if a in households})
     out = []
+    def gated(i: int, household: str | None) -> CheckResult:
+        """A check whose own `when` does not hold is not applicable; unknown softens a violation."""
+        result = check_result(i, household)
+        if not rule.checks[i].when:
+            return result
+        cond = check_result(f"{i}when", None).result
+        if cond in (VIOLATED, NOT_APPLICABLE):
+            return CheckResult(i, NOT_APPLICABLE, result.anchors)
+        if cond == NOT_EVALUABLE and result.result == VIOLATED:
+            return CheckResult(i, NOT_EVALUABLE, result.anchors)
+        return result
+
     for household in [None, *groups]:
-        checks = [check_result(i, household) for i in range(len(rule.checks))]
+        checks = [gated(i, household) for i in range(len(rule.checks))]
         result = _worst([c.result for c in checks])
         if applicability == "not_applicable":
             result = NOT_APPLICABLE

@@ -71,6 +71,7 @@ def _put(out: dict, name: str, ftype: Any, value: Any) -> None:
         out[key + "_lo"], out[key + "_hi"] = (value, value) if value is not None else (NUM_MIN, NUM_MAX)
     elif isinstance(ftype, tuple) and ftype[0] == "list":
         out[key] = list(value) if value is not None else []
+        out[key + "_count"] = len(out[key])  # the engine's $iall is false on an empty list
     else:
         out[key] = value if value is not None else UNKNOWN_TEXT
 
@@ -127,6 +128,7 @@ def _record_values(record: Record, reference: RecordDate) -> dict[str, Any]:
     return values
 
 
+
 def _step_values(record: Record, step: Step) -> dict[str, Any]:
     values = dict(step.fields)
     if step.kind == "implementation":
@@ -177,6 +179,7 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
 
     rec = {"t": "rec", "one": 1}
     rvalues = _record_values(record, reference)
+    rvalues["steps"] = tuple(sorted({s.kind for h, s in done if h == own}))
     for path, ftype in RECORD_FIELDS.items():
         _put(rec, path, ftype, rvalues.get(path))
     _add_periods(rec, "record", rvalues, plan, calc)

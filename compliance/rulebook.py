@@ -34,7 +34,7 @@ RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 
 DATE_OPS = {"not_after": "<=", "before": "<", "not_before": ">=", "after": ">"}
 NUMBER_OPS = {"at_most": "<=", "less_than": "<", "at_least": ">=", "more_than": ">"}
-VALUE_OPS = ("is", "in", "contains", "contains_all", "has", "same_as")
+VALUE_OPS = ("is", "in", "contains", "contains_all", "lacks", "has", "same_as")
 ALL_OPS = tuple(DATE_OPS) + tuple(NUMBER_OPS) + VALUE_OPS
 
 # Record fields a rule may test, with their types (dotted paths are nested fields).
@@ -57,6 +57,7 @@ RECORD_FIELDS: dict[str, Any] = {
     "expropriation_decision.announced": voc.DATE, "expropriation_decision.issuer": voc.TEXT,
     "expropriation_decision.signing_end": voc.DATE,
     "reference_date": voc.DATE,  # the decision date, or --as-of before there is one
+    "steps": voc.listof(),       # the kinds of the record's own steps that were done (always known)
 }
 # Fields the facts layer derives for steps (kept in the vocabulary's spirit: data, not logic).
 DERIVED_STEP_FIELDS = {"implementation": {"activity": voc.enum(*voc.IMPLEMENTATION_ACTIVITIES, "other")}}
@@ -158,7 +159,8 @@ def _conditions(spec: dict[str, dict[str, Any]] | None) -> tuple[Condition, ...]
         for op, value in ops.items():
             if op not in ALL_OPS:
                 raise ValueError(f"unknown operator {op!r} on {field!r}; use one of: {', '.join(ALL_OPS)}")
-            ref = Ref("literal", value) if op in ("is", "in", "contains", "contains_all", "has") else parse_ref(value)
+            ref = Ref("literal", value) if op in ("is", "in", "contains", "contains_all", "lacks", "has") \
+                else parse_ref(value)
             out.append(Condition(field, op, ref, shift))
     return tuple(out)
 
@@ -188,6 +190,7 @@ class Check(BaseModel):
     any_of: list[Branch] = Field(default_factory=list)
     missing: Literal["violated", "not_applicable"] = "violated"
     due: str | None = None
+    when: dict[str, dict[str, Any]] = Field(default_factory=dict)  # this check applies only then
     severity: Severity | None = None
     message: Text | None = None
     only_for: list[Literal["expropriation_decision", "compensation_decision", "major_matter"]] | None = None
@@ -317,7 +320,7 @@ def _validate_against_vocabulary(rule: Rule) -> None:
                 raise ValueError(f"{cond.op} compares dates; {subject}.{cond.field} is not a date")
             if cond.op in NUMBER_OPS and ftype not in (voc.INT, voc.NUMBER):
                 raise ValueError(f"{cond.op} compares numbers; {subject}.{cond.field} is not a number")
-            if cond.op in ("contains", "contains_all") and not (isinstance(ftype, tuple) and ftype[0] == "list"):
+            if cond.op in ("contains", "contains_all", "lacks") and not (isinstance(ftype, tuple) and ftype[0] == "list"):
                 raise ValueError(f"{cond.op} needs a list field; {subject}.{cond.field} is not a list")
             ref = cond.ref
             if ref.kind == "param" and ref.field not in PARAMETERS:
@@ -341,6 +344,8 @@ def _validate_against_vocabulary(rule: Rule) -> None:
             if check.each == "record" and check.each_where:
                 raise ValueError("each_where filters steps; for conditions on the record use `when`")
             need_kind(check.each, "each:")
+            for cond in _conditions(check.when):
+                check_condition(cond, "record", "record")
             for cond in check.anchor_filter:
                 if cond.ref.kind != "literal":
                     raise ValueError("each_where compares with literal values only")

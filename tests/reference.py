@@ -73,6 +73,8 @@ def cond_value(cond: Condition, w: dict, anchor: dict, rec: dict, params: dict):
         return value in w[f]
     if cond.op == "contains_all":
         return all(v in w[f] for v in value)
+    if cond.op == "lacks":
+        return value not in w[f]
     if cond.op == "same_as":
         source = anchor if cond.ref.alias != "record" else rec
         other = prop(cond.ref.field)
@@ -134,8 +136,18 @@ def rule_result(rule: Rule, facts: list[dict], households: dict | None = None, h
     when = check_results(when_check(rule), facts)
     if when not in ("satisfied", "not_evaluable"):
         return "not_applicable"
-    result = max((check_results(c, facts, households, household) for c in rule.checks
-                  if c.applies_to_type(record_type)), key=RANK.__getitem__, default="not_applicable")
+    def gated(c):
+        result = check_results(c, facts, households, household)
+        if not c.when:
+            return result
+        cond = check_results(Check(each="record", need="same", where=c.when), facts)
+        if cond in ("violated", "not_applicable"):
+            return "not_applicable"
+        if cond == "not_evaluable" and result == "violated":
+            return "not_evaluable"
+        return result
+    result = max((gated(c) for c in rule.checks if c.applies_to_type(record_type)),
+                 key=RANK.__getitem__, default="not_applicable")
     if result == "violated" and when == "not_evaluable":
         return "not_evaluable"
     return result

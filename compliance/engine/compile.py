@@ -142,6 +142,10 @@ class _Compiler:
             members = [{"$iany": {f: {"$i": v}}} for v in items]
             every = members[0] if len(members) == 1 else {"$and": members}
             return [[known, every]], [[_any([unknown, every])]]
+        if cond.op == "lacks":
+            # no item equals it; $iall alone is false on an empty list, hence the count
+            absent = [{f + "_count": 0}, {"$iall": {f: {"$neq": {"$i": value}}}}]
+            return [[known, _any(absent)]], [[_any([unknown] + absent)]]
         if cond.op == "same_as":
             alias, other = self._ref_alias_field(cond.ref, anchor_kind)
             equal = {f: {alias: other}}
@@ -246,6 +250,11 @@ def when_check(rule: Rule) -> Check:
     return Check(each="record", need="same", where={**rule.when, "reference_date": in_force})
 
 
+def check_condition_check(check: Check) -> Check:
+    """A check's own `when`, as a check of the record against itself."""
+    return Check(each="record", need="same", where=check.when)
+
+
 def compile_rules(rules: list[Rule], record_type: str) -> CompiledRuleset:
     out = CompiledRuleset(record_type)
     periods, mirrored = set(), set()
@@ -253,8 +262,12 @@ def compile_rules(rules: list[Rule], record_type: str) -> CompiledRuleset:
         if record_type not in rule.applies_to:
             continue
         comp = _Compiler(rule, record_type)
-        checks: list[tuple[int | str, Check]] = [("when", when_check(rule))] + [
-            (i, c) for i, c in enumerate(rule.checks) if c.applies_to_type(record_type)]
+        checks: list[tuple[int | str, Check]] = [("when", when_check(rule))]
+        for i, c in enumerate(rule.checks):
+            if c.applies_to_type(record_type):
+                checks.append((i, c))
+                if c.when:
+                    checks.append((f"{i}when", check_condition_check(c)))
         for key, check in checks:
             for name, patterns, tag in comp.check_rules(key, check):
                 out.engine_rules[name] = {"all": patterns}

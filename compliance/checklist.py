@@ -1,0 +1,503 @@
+"""The pre-meeting checklist: what must be done before a gate step, and where it stands.
+
+Which rules belong to a gate comes from the rule files themselves, never from a list:
+a check "for each A, a P must exist whose date is not after A's" says P comes before A;
+one whose P must come *after* A (`not_before`/`after` the anchor, a deadline counted from
+it, a `due`) says A comes before P. The steps that must precede a gate are the gate and
+everything reachable backwards from it; a check belongs to the gate when its later step
+(its subject) is among them. Checks on the record itself belong to every gate.
+
+The gate has usually not happened yet, so each question is asked of a hypothetical
+record with the gate step on a given day, evaluated as of that day: steps dated later
+are planned, and count as done once the day reaches them (cli-contract.md, checklist).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from . import i18n
+from . import vocabulary as voc
+from .dates import RecordDate
+from .errors import EngineError, InputError
+from .evaluate import NOT_APPLICABLE, NOT_EVALUABLE, SATISFIED, VIOLATED, Evaluator, RuleResult
+from .facts import Facts
+from .findings import make_finding
+from .models import Record, Step, suggest
+from .periods import counted_days
+from .profiles import Profile, load_profile
+from .records import LoadedRecord
+from .rulebook import SEVERITY_ORDER, Check, Rule
+
+DONE, MISSING, PENDING, WAIVED = "done", "missing", "pending", "waived"
+STATUS_ORDER = (MISSING, PENDING, NOT_EVALUABLE, WAIVED, DONE, NOT_APPLICABLE)
+HORIZON_YEARS = 3          # how far ahead a wait or a planned step is looked for
+_RANK = {VIOLATED: 3, NOT_EVALUABLE: 2, SATISFIED: 1, NOT_APPLICABLE: 0}
+
+# Short Chinese names officials use for the common gates, on top of the vocabulary's labels.
+GATE_SHORT_NAMES = {
+    "党组会议": "party_group_meeting", "党组会": "party_group_meeting",
+    "常务会议": "executive_meeting", "常务会": "executive_meeting", "政府常务会议": "executive_meeting",
+    "决定": "decision", "作出决定": "decision", "决策": "decision",
+    "公告": "decision_announced", "决定公告": "decision_announced",
+    "申请强制执行": "enforcement_application", "强制执行申请": "enforcement_application",
+}
+
+
+# ----------------------------------------------------------------- gates and membership
+def resolve_gate(record_type: str, text: str, where: str = "--before") -> str:
+    """A gate is a step kind of the record's type, by name or Chinese label."""
+    kinds = voc.KINDS_BY_TYPE[record_type]
+    written = str(text).strip()
+    name = written if written in kinds else voc.kind_aliases(record_type).get(written)
+    if name is None and GATE_SHORT_NAMES.get(written) in kinds:
+        name = GATE_SHORT_NAMES[written]
+    if name is None:
+        hint = suggest(written, list(kinds) + list(voc.kind_aliases(record_type)))
+        household = written in voc.KINDS_BY_TYPE["household"] or GATE_SHORT_NAMES.get(written) in voc.KINDS_BY_TYPE["household"]
+        why = (f"{written!r} is a per-household step; run the checklist on that household's compensation_decision record"
+               if household else f"{written!r} is not a step kind of a {record_type} record{hint}")
+        raise InputError(where, why)
+    return name
+
+
+def _follows(check: Check, branch) -> bool:
+    """True when the needed step comes after the anchor (an announcement after the decision)."""
+    if check.due:
+        return True
+    for cond in branch.conditions:
+        ref = cond.ref
+        if ref.kind == "field" and ref.alias == check.each:
+            if cond.op in ("not_before", "after") or getattr(ref, "period", None):
+                return True
+    return False
+
+
+def check_edges(check: Check) -> list[tuple[str, str]]:
+    """(earlier kind, later kind) pairs a check imposes."""
+    if check.each == "record":
+        return []
+    edges = []
+    for branch in check.branches:
+        for kind in branch.kinds:
+            if kind in ("same", "record"):
+                continue
+            edges.append((check.each, kind) if _follows(check, branch) else (kind, check.each))
+    return edges
+
+
+def _checks(rules: list[Rule], record_type: str):
+    for rule in rules:
+        if record_type not in rule.applies_to:
+            continue
+        for index, check in enumerate(rule.checks):
+            if check.applies_to_type(record_type):
+                yield rule, index, check
+
+
+def precedence(rules: list[Rule], record_type: str) -> dict[str, set[str]]:
+    """kind -> the kinds that must be done before it."""
+    graph: dict[str, set[str]] = {}
+    for _, _, check in _checks(rules, record_type):
+        for earlier, later in check_edges(check):
+            graph.setdefault(later, set()).add(earlier)
+    return graph
+
+
+def closure(graph: dict[str, set[str]], gate: str) -> set[str]:
+    """The gate and every kind that must be done before it, directly or through others."""
+    seen, todo = {gate}, [gate]
+    while todo:
+        for earlier in graph.get(todo.pop(), ()):
+            if earlier not in seen:
+                seen.add(earlier)
+                todo.append(earlier)
+    return seen
+
+
+def gate_members(rules: list[Rule], record_type: str, gate: str) -> dict[str, tuple[int, ...]]:
+    """rule id -> indices of its checks that must hold before the gate."""
+    before = closure(precedence(rules, record_type), gate)
+    out: dict[str, list[int]] = {}
+    for rule, index, check in _checks(rules, record_type):
+        edges = check_edges(check)
+        subjects = {later for _, later in edges} or {check.each}
+        if check.each == "record" or subjects & before:
+            out.setdefault(rule.id, []).append(index)
+    return {rid: tuple(ix) for rid, ix in out.items()}
+
+
+# ----------------------------------------------------------------- the hypothetical record
+def _day(day: dt.date) -> RecordDate:
+    return RecordDate(day, day, day.isoformat(), "iso")
+
+
+def _planned(step: Step, as_of: dt.date) -> bool:
+    dates = [v for k, v in step.fields.items() if k in ("date", "start") and isinstance(v, RecordDate)]
+    return bool(dates) and min(d.first for d in dates) > as_of
+
+
+def with_gate(record: Record, gate: str, day: dt.date) -> Record:
+    """The record with its gate step on `day`: the recorded one moved there, or a new one."""
+    if record.steps_of(gate):
+        steps = [s.model_copy(update={"fields": {**s.fields, "date": _day(day)}}) if s.kind == gate else s
+                 for s in record.steps]
+    else:
+        new = Step.model_validate({"kind": gate, "date": day.isoformat()}, context={"step_scope": record.type})
+        steps = [*record.steps, new]
+    return record.model_copy(update={"steps": steps})
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+# ----------------------------------------------------------------- evaluation, memoised by day
+@dataclass
+class _Snapshot:
+    record: Record
+    results: dict[str, RuleResult]
+    facts: Facts
+    as_of: dt.date
+
+
+class _Timeline:
+    """Evaluations of the record with the gate on a given day, each as of max(--as-of, day)."""
+
+    def __init__(self, evaluator: Evaluator, record: Record, gate: str, profile: Profile, as_of: dt.date):
+        self.evaluator, self.record, self.gate, self.profile, self.as_of = evaluator, record, gate, profile, as_of
+        self._memo: dict[dt.date | None, _Snapshot] = {}
+
+    def _run(self, record: Record, as_of: dt.date) -> _Snapshot:
+        try:
+            results, facts = self.evaluator.evaluate(record, self.profile, as_of)
+        except EngineError as e:
+            raise InputError(self.record.id, str(e)) from None
+        own = {r.rule.id: r for r in results if getattr(r, "household", None) is None}
+        return _Snapshot(record, own, facts, as_of)
+
+    def held(self) -> _Snapshot:
+        """The record as it is (its gate already took place)."""
+        if None not in self._memo:
+            self._memo[None] = self._run(self.record, self.as_of)
+        return self._memo[None]
+
+    def at(self, day: dt.date) -> _Snapshot:
+        if day not in self._memo:
+            self._memo[day] = self._run(with_gate(self.record, self.gate, day), max(self.as_of, day))
+        return self._memo[day]
+
+
+def first_day(lo: dt.date, hi: dt.date, ok: Callable[[dt.date], bool]) -> dt.date | None:
+    """The first day in [lo, hi] for which ok holds, assuming once it holds it keeps holding."""
+    if not ok(hi):
+        return None
+    a, b = lo.toordinal(), hi.toordinal()
+    while a < b:
+        mid = (a + b) // 2
+        if ok(dt.date.fromordinal(mid)):
+            b = mid
+        else:
+            a = mid + 1
+    return dt.date.fromordinal(a)
+
+
+# ----------------------------------------------------------------- items
+def _item_result(rr: RuleResult, members: tuple[int, ...]) -> str:
+    """The rule's fold (evaluate.fold_rule), over the gate's checks only."""
+    if rr.applicability == "not_applicable":
+        return NOT_APPLICABLE
+    results = [c.result for c in rr.checks if c.index in members]
+    result = max(results, key=_RANK.__getitem__) if results else NOT_APPLICABLE
+    if result == VIOLATED and rr.applicability == "unknown":
+        return NOT_EVALUABLE
+    return result
+
+
+def _view(rr: RuleResult, members: tuple[int, ...], result: str) -> RuleResult:
+    """The rule result restricted to the gate's checks, for the finding texts."""
+    return RuleResult(rule=rr.rule, result=result, applicability=rr.applicability,
+                      checks=[c for c in rr.checks if c.index in members])
+
+
+def _fact_step(facts: Facts, fact_id: str) -> Step | None:
+    return facts.steps.get(fact_id.removeprefix("self:"))
+
+
+def _satisfying_steps(snap: _Snapshot, rr: RuleResult, members: tuple[int, ...]) -> list[Step]:
+    """The steps that met the gate's checks: witnesses, and anchors of checks on their own fields."""
+    out: list[Step] = []
+    for check in rr.checks:
+        if check.index not in members or check.result != SATISFIED:
+            continue
+        for anchor in check.anchors:
+            if anchor.result != SATISFIED:
+                continue
+            for fid in (anchor.anchor, *anchor.witnesses):
+                step = _fact_step(snap.facts, fid)
+                if step is not None and all(step is not s for s in out):
+                    out.append(step)
+    return out
+
+
+def _running(steps: list[Step], as_of: dt.date) -> bool:
+    """A period counts as done once its last day is on or before the as-of day."""
+    return any(isinstance(s.get("end"), RecordDate) and s.get("end").last > as_of for s in steps)
+
+
+def _when(step: Step) -> dt.date:
+    value = step.get("date") or step.get("start") or step.get("end")
+    return value.first if isinstance(value, RecordDate) else dt.date.max
+
+
+@dataclass
+class Item:
+    rule: Rule
+    status: str
+    severity: str
+    steps: list[str]
+    due: dt.date | None = None
+    detail: str = ""
+    waiver: dict | None = None
+
+    def sort_key(self) -> tuple:
+        return (STATUS_ORDER.index(self.status), -SEVERITY_ORDER[self.severity],
+                self.due or dt.date.max, self.rule.id)
+
+
+@dataclass
+class Checklist:
+    file: str
+    record_id: str
+    record_type: str
+    title: str
+    gate: str
+    as_of: dt.date
+    profile: str
+    lang: str
+    items: list[Item]
+    earliest_date: dt.date | None
+    gate_state: str | None = None           # 'held' or 'planned' when the record has the gate step
+    gate_date: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return not any(i.status in (MISSING, PENDING) and SEVERITY_ORDER[i.severity] >= SEVERITY_ORDER["major"]
+                       for i in self.items)
+
+    def count(self, status: str) -> int:
+        return sum(1 for i in self.items if i.status == status)
+
+    def gate_label(self) -> str:
+        return i18n.step_label(self.gate, self.record_type, self.lang)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ready else 1
+
+
+class _Builder:
+    """Statuses of one record's items before one gate."""
+
+    def __init__(self, evaluator: Evaluator, record: Record, gate: str, profile: Profile,
+                 as_of: dt.date, lang: str):
+        self.record, self.gate, self.profile, self.as_of, self.lang = record, gate, profile, as_of, lang
+        self.members = gate_members(evaluator.rulebook.rules, record.type, gate)
+        self.timeline = _Timeline(evaluator, record, gate, profile, as_of)
+        gates = record.steps_of(gate)
+        self.held = any(not _planned(s, as_of) for s in gates)
+        self.planned = bool(gates) and not self.held
+        self.hi = _add_years(as_of, HORIZON_YEARS)
+        later = [d for s in record.steps if _planned(s, as_of) for d in [_when(s)] if d != dt.date.max]
+        self.horizon = max(later) if later else None     # when every planned step is done
+        self.waivers = {w.rule: w for w in record.waivers if w.expires is None or w.expires.last >= as_of}
+
+    def now(self) -> _Snapshot:
+        return self.timeline.held() if self.held else self.timeline.at(self.as_of)
+
+    # -- one item
+    def done_at(self, rule_id: str, day: dt.date) -> bool:
+        snap = self.timeline.at(day)
+        rr = snap.results.get(rule_id)
+        if rr is None or _item_result(rr, self.members[rule_id]) != SATISFIED:
+            return False
+        return not _running(self._real(_satisfying_steps(snap, rr, self.members[rule_id]), snap), snap.as_of)
+
+    def _real(self, steps: list[Step], snap: _Snapshot) -> list[Step]:
+        """Leave out the gate step itself: it is where the checklist stands, not a witness."""
+        return [s for s in steps if s.kind != self.gate or (self.held and snap is self.timeline.held())]
+
+    def item(self, rule_id: str) -> Item | None:
+        members = self.members[rule_id]
+        snap = self.now()
+        rr = snap.results.get(rule_id)
+        if rr is None:
+            return None
+        result = _item_result(rr, members)
+        satisfying = self._real(_satisfying_steps(snap, rr, members), snap)
+        due = None
+        if result == SATISFIED and not _running(satisfying, snap.as_of):
+            status = DONE
+        elif rule_id in self.waivers and result in (VIOLATED, NOT_EVALUABLE):
+            status = WAIVED
+        elif result == NOT_EVALUABLE:
+            status = NOT_EVALUABLE
+        elif self.held:
+            status = DONE if result == SATISFIED else MISSING if result == VIOLATED else NOT_APPLICABLE
+        elif result in (VIOLATED, SATISFIED):
+            due = first_day(self.as_of + dt.timedelta(days=1), self.hi, lambda d: self.done_at(rule_id, d))
+            status = PENDING if due else MISSING
+        else:  # not applicable now: its subject may be a planned step
+            due = self.horizon and first_day(self.as_of + dt.timedelta(days=1), self.horizon,
+                                             lambda d: self.done_at(rule_id, d))
+            status = PENDING if due else NOT_APPLICABLE
+            if not due and self.horizon:
+                later = self.timeline.at(self.horizon).results.get(rule_id)
+                if later is not None and _item_result(later, members) == VIOLATED:
+                    status, snap, rr, result = MISSING, self.timeline.at(self.horizon), later, VIOLATED
+        return self._describe(rr, members, status, result, snap, satisfying, due or None)
+
+    def _describe(self, rr: RuleResult, members, status: str, result: str, snap: _Snapshot,
+                  satisfying: list[Step], due: dt.date | None) -> Item:
+        view = _view(rr, members, result)
+        finding = make_finding(view, snap.record, snap.facts, self.profile, self.lang)
+        checks = [rr.rule.checks[i] for i in members]
+        deciding = [rr.rule.checks[c.index] for c in view.checks
+                    if isinstance(c.index, int) and c.result == VIOLATED] or checks
+        severity = max((rr.rule.check_severity(c) for c in deciding), key=SEVERITY_ORDER.__getitem__)
+        steps = [k for c in checks for k in ([c.each] + list(c.need_kinds))
+                 if k not in ("same", "record", self.gate)]
+        if not steps and any(c.each == self.gate for c in checks):
+            steps = [self.gate]
+        item = Item(rr.rule, status, severity, list(dict.fromkeys(steps)), due)
+        if status == DONE:
+            item.detail = self._done_detail(satisfying, snap)
+        elif status == WAIVED:
+            w = self.waivers[rr.rule.id]
+            item.waiver = {**w.model_dump(mode="json"), "expires": str(w.expires) if w.expires else None}
+            item.detail = i18n.text("cl_waived_detail", self.lang).format(
+                reason=w.reason, by="，".join(x for x in (w.approved_by, w.doc) if x) or "—",
+                expires=str(w.expires) if w.expires else "—")
+        elif status == NOT_EVALUABLE:
+            item.detail = i18n.not_evaluable_reason(view, None, self.profile, self.lang)
+        elif status == PENDING:
+            item.detail = self._pending_detail(rr.rule.id, due) or finding.message
+        else:
+            item.detail = finding.message
+        return item
+
+    def _done_detail(self, steps: list[Step], snap: _Snapshot) -> str:
+        if not steps:
+            if not self.held and snap.record is not self.record:
+                return i18n.text("cl_gate_met", self.lang).format(
+                    gate=i18n.step_label(self.gate, self.record.type, self.lang), date=snap.as_of.isoformat())
+            return ""
+        return "；".join(describe_step(s, self.record.type, self.profile, self.lang)
+                        for s in sorted(steps, key=_when)[:3])
+
+    def _pending_detail(self, rule_id: str, due: dt.date | None) -> str:
+        """Name the planned steps that make the item done on its due day."""
+        if due is None:
+            return ""
+        snap = self.timeline.at(due)
+        rr = snap.results[rule_id]
+        planned = [s for s in self._real(_satisfying_steps(snap, rr, self.members[rule_id]), snap)
+                   if _planned(s, self.as_of)]
+        if not planned:
+            return ""
+        return i18n.text("cl_planned", self.lang).format(
+            steps="；".join(describe_step(s, self.record.type, self.profile, self.lang, label=True)
+                           for s in sorted(planned, key=_when)[:3]))
+
+    # -- the headline
+    def earliest(self) -> dt.date | None:
+        """First gate day on which no item is violated, given the recorded (and planned) dates."""
+        dated = [_when(s) for s in self.record.steps if _when(s) != dt.date.max]
+        lo = min([self.as_of, *dated])
+
+        def violated(day: dt.date) -> set[tuple[str, int]]:
+            out = set()
+            for rule_id, members in self.members.items():
+                rr = self.timeline.at(day).results.get(rule_id)
+                if rr is None or rule_id in self.waivers or rr.applicability != "applies":
+                    continue
+                out |= {(rule_id, c.index) for c in rr.checks if c.index in members and c.result == VIOLATED}
+            return out
+
+        start, end = violated(lo), violated(self.hi)
+        if start & end:
+            return None       # violated however long one waits: something is missing
+        # Violated only late: a deadline (an announcement within 20 working days), not a wait.
+        deadlines = end - start
+        day = first_day(lo, self.hi, lambda d: not (violated(d) - deadlines))
+        if day is None or violated(day):
+            return None
+        return day
+
+
+def describe_step(step: Step, record_type: str, profile: Profile, lang: str, label: bool = False) -> str:
+    """'2025-03-01 至 2025-03-31，共 30 日，卫政〔2025〕12号': dates and the document number."""
+    start, end, date = step.get("start"), step.get("end"), step.get("date")
+    sep = "，" if lang == "zh" else ", "
+    parts = []
+    if isinstance(start, RecordDate) and isinstance(end, RecordDate):
+        span = i18n.text("cl_period", lang).format(start=start, end=end)
+        if start.is_day and end.is_day:
+            days = counted_days(start.first, end.first, profile.period_counting)
+            span += sep + i18n.text("cl_days", lang).format(n=days)
+        parts.append(span)
+    elif date is not None:
+        parts.append(str(date))
+    if step.get("doc"):
+        parts.append(str(step.get("doc")))
+    text = sep.join(parts)
+    return f"{i18n.step_label(step.kind, record_type, lang)} {text}".strip() if label else text
+
+
+def build_checklist(evaluator: Evaluator, loaded: LoadedRecord, gate: str, as_of: dt.date, lang: str,
+                    profile: str | None = None, include_all: bool = False) -> Checklist:
+    record = loaded.record
+    gate = resolve_gate(record.type, gate)
+    known = evaluator.rulebook.by_id()
+    for i, waiver in enumerate(record.waivers):
+        if waiver.rule not in known:
+            raise InputError(str(loaded.path), f"waiver names rule {waiver.rule!r}, which does not exist; "
+                             "see `compliance rules list`", f"waivers[{i}].rule")
+    prof = load_profile(profile or record.jurisdiction)
+    builder = _Builder(evaluator, record, gate, prof, as_of, lang)
+    items = [it for rid in sorted(builder.members) for it in [builder.item(rid)]
+             if it is not None and (include_all or it.status != NOT_APPLICABLE)]
+    gates = record.steps_of(gate)
+    gate_date = str(gates[0].get("date")) if gates and gates[0].get("date") else None
+    notes = [n for n in builder.now().facts.notes if "planned" not in n]
+    return Checklist(
+        file=str(loaded.path), record_id=record.id, record_type=record.type, title=record.title, gate=gate,
+        as_of=as_of, profile=prof.name, lang=lang, items=sorted(items, key=Item.sort_key),
+        earliest_date=builder.earliest(), gate_state="held" if builder.held else "planned" if gates else None,
+        gate_date=gate_date, notes=list(loaded.notes) + notes)
+
+
+def as_dict(cl: Checklist) -> dict[str, Any]:
+    """The JSON checklist report (cli-contract.md, `compliance-checklist/1`)."""
+    return {
+        "format": "compliance-checklist/1",
+        "record": cl.record_id,
+        "gate": cl.gate,
+        "as_of": cl.as_of.isoformat(),
+        "ready": cl.ready,
+        "earliest_date": cl.earliest_date.isoformat() if cl.earliest_date else None,
+        "items": [{
+            "rule": i.rule.id,
+            "status": i.status,
+            "title": i.rule.title.get(cl.lang),
+            "basis": i.rule.basis(cl.lang),
+            "steps": i.steps,
+            "due": i.due.isoformat() if i.due else None,
+            "detail": i.detail,
+        } for i in cl.items],
+    }
