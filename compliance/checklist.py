@@ -254,6 +254,21 @@ def _when(step: Step) -> dt.date:
     return value.first if isinstance(value, RecordDate) else dt.date.max
 
 
+def _record_value(record: Record, path: str) -> Any:
+    value: Any = record
+    for part in path.split("."):
+        value = getattr(value, part, None)
+    return value
+
+
+def _show(value: Any, lang: str) -> str:
+    if value is None:
+        return i18n.text("not_recorded", lang)
+    if isinstance(value, bool):
+        return i18n.text("yes" if value else "no", lang)
+    return str(value)
+
+
 @dataclass
 class Item:
     rule: Rule
@@ -263,6 +278,10 @@ class Item:
     due: dt.date | None = None
     detail: str = ""
     waiver: dict | None = None
+
+    def name(self, lang: str) -> str:
+        """The requirement's short name (the catalog label); rule titles are phrased as defects."""
+        return self.rule.label if lang == "zh" else self.rule.title.get(lang)
 
     def sort_key(self) -> tuple:
         return (STATUS_ORDER.index(self.status), -SEVERITY_ORDER[self.severity],
@@ -376,7 +395,7 @@ class _Builder:
             steps = [self.gate]
         item = Item(rr.rule, status, severity, list(dict.fromkeys(steps)), due)
         if status == DONE:
-            item.detail = self._done_detail(satisfying, snap)
+            item.detail = self._done_detail(rr, members, satisfying, snap)
         elif status == WAIVED:
             w = self.waivers[rr.rule.id]
             item.waiver = {**w.model_dump(mode="json"), "expires": str(w.expires) if w.expires else None}
@@ -391,14 +410,24 @@ class _Builder:
             item.detail = finding.message
         return item
 
-    def _done_detail(self, steps: list[Step], snap: _Snapshot) -> str:
-        if not steps:
-            if not self.held and snap.record is not self.record:
-                return i18n.text("cl_gate_met", self.lang).format(
-                    gate=i18n.step_label(self.gate, self.record.type, self.lang), date=snap.as_of.isoformat())
-            return ""
-        return "；".join(describe_step(s, self.record.type, self.profile, self.lang)
-                        for s in sorted(steps, key=_when)[:3])
+    def _done_detail(self, rr: RuleResult, members: tuple[int, ...], steps: list[Step], snap: _Snapshot) -> str:
+        sep = "；" if self.lang == "zh" else "; "
+        if steps:
+            return sep.join(describe_step(s, self.record.type, self.profile, self.lang)
+                            for s in sorted(steps, key=_when)[:3])
+        own = [rr.rule.checks[i] for i in members if rr.rule.checks[i].need_kinds == ("same",)]
+        record_fields = [c.field for chk in own if chk.each == "record" for b in chk.branches for c in b.conditions]
+        if record_fields:  # a check of the record's own fields: show what it found
+            return sep.join(f"{f}: {_show(_record_value(self.record, f), self.lang)}"
+                            for f in dict.fromkeys(record_fields))
+        gate_fields = [c.field for chk in own if chk.each == self.gate for b in chk.branches for c in b.conditions]
+        gate_steps = snap.record.steps_of(self.gate)
+        if gate_fields and gate_steps:  # the gate's own recorded content (minutes, materials)
+            return sep.join(f"{f}: {_show(gate_steps[0].get(f), self.lang)}" for f in dict.fromkeys(gate_fields))
+        if not self.held:  # met by the gate step itself (its timing or its recorded content)
+            return i18n.text("cl_gate_met", self.lang).format(
+                gate=i18n.step_label(self.gate, self.record.type, self.lang), date=snap.as_of.isoformat())
+        return ""
 
     def _pending_detail(self, rule_id: str, due: dt.date | None) -> str:
         """Name the planned steps that make the item done on its due day."""

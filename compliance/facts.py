@@ -17,9 +17,9 @@ from typing import Any
 from . import vocabulary as voc
 from .dates import RecordDate
 from .models import Record, Step
-from .periods import CalendarNotCovered, PeriodSpec, chain_last_day
+from .periods import CalendarNotCovered, PeriodSpec, chain_last_day, is_workday
 from .profiles import Profile
-from .rulebook import PARAMETERS, RECORD_FIELDS
+from .rulebook import DERIVED_STEP_FIELDS, PARAMETERS, RECORD_FIELDS
 
 DAY_MIN, DAY_MAX = 0, 10_000_000
 NUM_MIN, NUM_MAX = -(10**15), 10**15
@@ -129,10 +129,21 @@ def _record_values(record: Record, reference: RecordDate) -> dict[str, Any]:
 
 
 
+def _rest_day(value: RecordDate | None) -> bool | None:
+    if value is None or not value.is_day:
+        return None
+    try:
+        return not is_workday(value.first)
+    except CalendarNotCovered:
+        return None
+
+
 def _step_values(record: Record, step: Step) -> dict[str, Any]:
     values = dict(step.fields)
     if step.kind == "implementation":
         values["activity"] = voc.implementation_activity(step.get("what"))
+    if step.kind == "demolished":
+        values["on_rest_day"] = _rest_day(step.get("date"))
     if step.kind == "decision_announced" and "includes" in values:
         implied = set(values["includes"])
         if step.get("review_body"):
@@ -188,11 +199,11 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
     if "record" in plan.mirrored:
         facts.append({**rec, "t": "self", "kind": "record", "of": "rec", "id": "self:rec"})
 
-    for household, step in done:
+    for household, step in done + _household_pseudo_steps(record, own):
         for kind in _fact_kinds(record, step):
             values = _step_values(record, step)
             fact: dict[str, Any] = {"t": "step", "kind": kind, "one": 1, "household": household or ""}
-            all_fields = {**kinds[kind].all_fields, **({"activity": voc.TEXT} if kind == "implementation" else {})}
+            all_fields = {**kinds[kind].all_fields, **DERIVED_STEP_FIELDS.get(kind, {})}
             for name, ftype in all_fields.items():
                 if name in ("note",):
                     continue
@@ -216,6 +227,18 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
     today = as_of.toordinal()
     facts.append({"t": "now", "day_lo": today, "day_hi": today, "id": "now"})
     return Facts(facts, steps, fact_kinds, fact_households, notes, as_of)
+
+
+def _household_pseudo_steps(record: Record, own: str | None) -> list[tuple[str | None, Step]]:
+    """Each household's own attributes (residential, choice, ...) as a `household` fact."""
+    sources = [(entry.id, entry) for entry in record.household_entries]
+    if record.type == "compensation_decision":
+        sources.append((own, record))
+    out = []
+    for household, source in sources:
+        attrs = {k: getattr(source, k) for k in voc.HOUSEHOLD_ATTRIBUTES if getattr(source, k, None) is not None}
+        out.append((household, Step.model_construct(kind="household", written_kind="household", fields=attrs)))
+    return out
 
 
 def _fact_kinds(record: Record, step: Step) -> list[str]:

@@ -161,6 +161,12 @@ class HouseholdEntry(BaseModel):
 
     id: str
     compensation_decision: str | None = None
+    residential: bool | None = None
+    housing_security_eligible: bool | None = None
+    business_use: bool | None = None
+    choice: Literal["monetary", "property_swap"] | None = None
+    owner_unclear: bool | None = None
+    onsite_swap_requested: bool | None = None
     steps: list[Step] = Field(default_factory=list)
 
 
@@ -194,6 +200,12 @@ class Record(BaseModel):
     signing_end: RDate | None = None
     owner_unclear: bool | None = None
     relocation_deadline: RDate | None = None
+    residential: bool | None = None
+    housing_security_eligible: bool | None = None
+    business_use: bool | None = None
+    choice: Literal["monetary", "property_swap"] | None = None
+    onsite_swap_requested: bool | None = None
+    demolition_permit_date: RDate | None = None
     steps: list[Step]
     household_entries: list[HouseholdEntry] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)

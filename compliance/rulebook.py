@@ -34,7 +34,7 @@ RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 
 DATE_OPS = {"not_after": "<=", "before": "<", "not_before": ">=", "after": ">"}
 NUMBER_OPS = {"at_most": "<=", "less_than": "<", "at_least": ">=", "more_than": ">"}
-VALUE_OPS = ("is", "in", "contains", "contains_all", "lacks", "has", "same_as")
+VALUE_OPS = ("is", "in", "contains", "contains_all", "lacks", "has", "same_as", "matches")
 ALL_OPS = tuple(DATE_OPS) + tuple(NUMBER_OPS) + VALUE_OPS
 
 # Record fields a rule may test, with their types (dotted paths are nested fields).
@@ -58,9 +58,14 @@ RECORD_FIELDS: dict[str, Any] = {
     "expropriation_decision.signing_end": voc.DATE,
     "reference_date": voc.DATE,  # the decision date, or --as-of before there is one
     "steps": voc.listof(),       # the kinds of the record's own steps that were done (always known)
+    "demolition_permit_date": voc.DATE,
 }
 # Fields the facts layer derives for steps (kept in the vocabulary's spirit: data, not logic).
-DERIVED_STEP_FIELDS = {"implementation": {"activity": voc.enum(*voc.IMPLEMENTATION_ACTIVITIES, "other")}}
+DERIVED_STEP_FIELDS = {
+    "implementation": {"activity": voc.enum(*voc.IMPLEMENTATION_ACTIVITIES, "other")},
+    # per the official holiday calendar: a statutory holiday or weekend rest day (调休 days work)
+    "demolished": {"on_rest_day": voc.BOOL},
+}
 PARAMETERS = ("many_households_threshold", "signing_period_days", "valuation_publicity_days",
               "large_expenditure_threshold_cny")
 
@@ -159,7 +164,7 @@ def _conditions(spec: dict[str, dict[str, Any]] | None) -> tuple[Condition, ...]
         for op, value in ops.items():
             if op not in ALL_OPS:
                 raise ValueError(f"unknown operator {op!r} on {field!r}; use one of: {', '.join(ALL_OPS)}")
-            ref = Ref("literal", value) if op in ("is", "in", "contains", "contains_all", "lacks", "has") \
+            ref = Ref("literal", value) if op in ("is", "in", "contains", "contains_all", "lacks", "has", "matches") \
                 else parse_ref(value)
             out.append(Condition(field, op, ref, shift))
     return tuple(out)
@@ -188,6 +193,7 @@ class Check(BaseModel):
     need: str | list[str] | None = None
     where: dict[str, dict[str, Any]] = Field(default_factory=dict)
     any_of: list[Branch] = Field(default_factory=list)
+    forbidden: bool = False          # no step of the `each` kind may exist at all
     missing: Literal["violated", "not_applicable"] = "violated"
     due: str | None = None
     when: dict[str, dict[str, Any]] = Field(default_factory=dict)  # this check applies only then
@@ -200,6 +206,10 @@ class Check(BaseModel):
 
     @model_validator(mode="after")
     def _one_form(self) -> "Check":
+        if self.forbidden:
+            if self.need is not None or self.any_of or self.where or self.each == "record":
+                raise ValueError("a `forbidden` check names only the forbidden step kind in `each`")
+            return self
         if (self.need is None) == (not self.any_of):
             raise ValueError("a check has either `need` (with optional `where`) or `any_of`, not both")
         if self.any_of and self.where:
@@ -212,6 +222,8 @@ class Check(BaseModel):
 
     @property
     def branches(self) -> tuple[Branch, ...]:
+        if self.forbidden:
+            return ()
         if self.any_of:
             return tuple(self.any_of)
         return (Branch(need=self.need, where=self.where),)
@@ -264,7 +276,10 @@ class Rule(BaseModel):
     effective: Effective
     applies_to: list[Literal["expropriation_decision", "compensation_decision", "major_matter"]]
     when: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    checks: list[Check] = Field(min_length=1)
+    checks: list[Check] = Field(default_factory=list)
+    # a catalog row that record data cannot check (e.g. how periods are computed): listed,
+    # never evaluated; the text says why
+    informational: str | None = None
     message: Text
     remedy: Text
     note: str | None = None
@@ -276,6 +291,12 @@ class Rule(BaseModel):
         if not RULE_ID.match(v):
             raise ValueError(f"{v!r} is not a catalog id such as D590-12-SSRA")
         return v
+
+    @model_validator(mode="after")
+    def _checked_or_informational(self) -> "Rule":
+        if bool(self.checks) == bool(self.informational):
+            raise ValueError("a rule has `checks`, or is `informational` with the reason it cannot be checked")
+        return self
 
     @property
     def when_conditions(self) -> tuple[Condition, ...]:
@@ -333,6 +354,8 @@ def _validate_against_vocabulary(rule: Rule) -> None:
                     raise ValueError(f"{ref.alias!r} has no field {ref.field!r} (in {scope})")
                 if ref.period and rtype != voc.DATE:
                     raise ValueError(f"{ref}: a period can only be added to a date")
+            if cond.op == "matches" and ftype not in (voc.TEXT,) and not (isinstance(ftype, tuple) and ftype[0] == "enum"):
+                raise ValueError(f"matches needs a text field; {subject}.{cond.field} is not text")
             if cond.op in DATE_OPS and ref.kind == "literal":
                 raise ValueError(f"{cond.field} {cond.op}: compare with a field such as decision.date")
 
@@ -379,7 +402,8 @@ class Rulebook:
         return {r.id: r for r in self.rules}
 
     def for_type(self, record_type: str) -> list[Rule]:
-        return [r for r in self.rules if record_type in r.applies_to]
+        """The rules evaluated for a record type (informational rows are listed, not evaluated)."""
+        return [r for r in self.rules if record_type in r.applies_to and r.checks]
 
 
 def bundled_rules_dir() -> Path:

@@ -65,14 +65,22 @@ _HEARING = _k("hearing", "听证会", notice_date=DATE, materials_sent=DATE, rec
 _IMPL = _k("implementation", "实施（签约、拨付、拆除等）", what=TEXT)
 _COORD = _k("department_consultation", "部门协商")
 _ADOPTION = _k("opinion_adoption", "意见归纳采纳情况")
-_ARCHIVE = _k("archive", "决策过程记录归档")
-_SWAP = _k("swap_housing_provided", "产权调换房屋/周转用房提供")
+_ARCHIVE = _k("archive", "决策过程记录归档", households_filed=INT)
+_SWAP = _k("swap_housing_provided", "产权调换房屋/周转用房提供",
+           location=enum("onsite", "nearby", "elsewhere"), transition=BOOL)
 _RECHECK_REQ = _k("recheck_requested", "申请复核")
-_RECHECK_RES = _k("recheck_result", "复核结果")
-_APPR_REQ = _k("appraisal_requested", "申请鉴定")
-_APPR_RES = _k("appraisal_result", "鉴定意见")
-_REMINDER = _k("reminder_served", "催告书送达")
-_VALUATION_SERVED = _k("valuation_report_served", "分户评估报告送达", value_date=DATE)
+_REMINDER = _k("reminder_served", "催告书送达",
+               includes=listof("deadline", "manner", "amount", "statement_and_defence"))
+_VALUATION_SERVED = _k("valuation_report_served", "分户评估报告送达", value_date=DATE, issued=DATE,
+                       rights_notice=BOOL, valuer_signatures=INT, sealed=BOOL)
+_RECHECK_RES = _k("recheck_result", "复核结果", outcome=enum("new_report", "unchanged"), served=DATE)
+_APPR_REQ = _k("appraisal_requested", "申请鉴定", panel_size=INT, panel_valuers=INT)
+_APPR_RES = _k("appraisal_result", "鉴定意见", outcome=enum("upheld", "corrected"))
+_AGREEMENT_ITEMS = ("mode", "amount", "payment_deadline", "swap_location_area", "relocation_fee",
+                    "temporary_resettlement", "business_loss", "relocation_deadline", "transition")
+_PAID_ITEMS = listof("house_value", "relocation_fee", "temporary_resettlement", "business_loss")
+_ENF_APP_FIELDS = dict(court=TEXT, court_level=enum("basic", "intermediate", "other"), applicant=TEXT,
+                       head_signed=BOOL, sealed=BOOL)
 
 _ANNOUNCE_INCLUDES = listof("compensation_plan", "review_rights", "litigation_rights", "review_body", "deadlines")
 
@@ -87,7 +95,9 @@ EXPROPRIATION_KINDS = [
     _k("plans_conformity", "符合规划", economic=TEXT, land_use=TEXT, urban_rural=TEXT, special=TEXT),
     _k("annual_plan", "纳入国民经济和社会发展年度计划", year=INT),
     _k("plan_drafted", "拟定征收补偿方案", signing_start=DATE, signing_end=DATE, signing_days=INT,
-       options=listof("monetary", "property_swap")),
+       options=listof("monetary", "property_swap"),
+       items=listof("house_value", "relocation", "temporary_resettlement", "business_loss"),
+       subsidy_rules=TEXT),
     _k("plan_submitted", "补偿方案报政府"),
     _k("plan_argumentation", "组织有关部门论证"),
     _k("plan_comment", "补偿方案公布征求意见", publisher=TEXT, channel=TEXT),
@@ -102,10 +112,15 @@ EXPROPRIATION_KINDS = [
     _k("publicity", "宣传、解释工作"),
     _k("agency_selected", "选定房地产价格评估机构",
        method=enum("negotiation", "majority_vote", "lottery", "designated"), agency=TEXT,
-       negotiation_failed=BOOL, votes_for=INT, votes_total=INT),
+       negotiation_failed=BOOL, votes_for=INT, votes_total=INT, certificate=TEXT, notary=TEXT,
+       agencies=INT, lead=TEXT),
+    _k("agency_engaged", "出具评估委托书、签订委托合同", contract=DATE, fee_payer=enum("department", "owner", "other")),
+    _k("conflict_declaration", "评估机构及人员回避声明"),
     _k("valuation_published", "分户初步评估结果公示", value_date=DATE),
     _k("household_compensation_published", "分户补偿情况公布"),
     _k("audit", "审计"),
+    _k("coercion_incident", "暴力、威胁或违法停水停热停气停电停路等迫迁行为",
+       what=enum("violence", "threat", "utility_cutoff", "road_cutoff", "developer_involved", "other")),
     _k("inspection_agreements", "征收协议签订专项检查"),
     _k("inspection_funds", "资金拨付专项检查"),
     _IMPL, _COORD, _ADOPTION, _ARCHIVE,
@@ -113,15 +128,18 @@ EXPROPRIATION_KINDS = [
 
 HOUSEHOLD_KINDS = [
     _VALUATION_SERVED, _RECHECK_REQ, _RECHECK_RES, _APPR_REQ, _APPR_RES,
-    _k("agreement_signed", "补偿协议签订"),
-    _k("compensation_paid", "补偿款支付"),
+    _k("agreement_signed", "补偿协议签订", includes=listof(*_AGREEMENT_ITEMS), party=TEXT, agent=TEXT),
+    _k("compensation_paid", "补偿款支付", amount_cny=NUMBER, includes=_PAID_ITEMS),
+    _k("site_inspection", "实地查勘", owner_signed=BOOL, witness=TEXT),
+    _k("housing_security_provided", "住房保障"),
+    _k("performance_decision", "要求履行协议的书面决定"),
     _k("compensation_deposited", "补偿款提存"),
     _SWAP,
     _k("relocated", "搬迁"),
     _REMINDER,
-    _k("enforcement_application", "申请人民法院强制执行"),
-    _k("court_ruling", "法院准予执行裁定", outcome=enum("granted", "refused")),
-    _k("demolished", "拆除"),
+    _k("enforcement_application", "申请人民法院强制执行", **_ENF_APP_FIELDS),
+    _k("court_ruling", "法院准予执行裁定", outcome=enum("granted", "refused"), filed=DATE, accepted=DATE),
+    _k("demolished", "拆除", forced=BOOL, night=BOOL),
 ]
 
 _COMP_INCLUDES = listof("mode", "amount", "payment_deadline", "swap_location_area", "relocation_fee",
@@ -136,19 +154,21 @@ COMPENSATION_KINDS = [
     _LEGALITY,
     _k("decision", "作出补偿决定", includes=_COMP_INCLUDES, rights_notice=BOOL),
     _k("decision_announced", "补偿决定公告", place=TEXT),
-    _k("decision_served", "补偿决定送达", method=TEXT),
+    _k("decision_served", "补偿决定送达", method=TEXT, proof=BOOL),
     _k("compensation_deposited", "补偿款提存/专户存入", amount_cny=NUMBER, account=TEXT),
     _SWAP,
-    _k("review_filed", "申请行政复议"),
+    _k("review_filed", "申请行政复议", accepted=DATE),
     _k("review_decided", "复议决定",
        outcome=enum("upheld", "revoked", "changed", "confirmed_unlawful", "other"), served=DATE),
     _k("suit_filed", "提起行政诉讼"),
     _k("judgment", "判决", instance=enum("first", "second", "retrial"),
        outcome=enum("upheld", "claim_dismissed", "revoked", "confirmed_unlawful", "other"), effective=DATE),
     _REMINDER,
-    _k("enforcement_application", "申请人民法院强制执行", court=TEXT, attachments=_ATTACHMENTS),
-    _k("court_ruling", "法院准予执行裁定", outcome=enum("granted", "refused")),
-    _k("demolished", "强制搬迁/拆除实施"),
+    _k("enforcement_application", "申请人民法院强制执行", attachments=_ATTACHMENTS, **_ENF_APP_FIELDS),
+    _k("court_ruling", "法院准予执行裁定", outcome=enum("granted", "refused"), filed=DATE, accepted=DATE),
+    _k("demolished", "强制搬迁/拆除实施", forced=BOOL, night=BOOL),
+    _k("coercion_incident", "暴力、威胁或违法停水停热停气停电停路等迫迁行为",
+       what=enum("violence", "threat", "utility_cutoff", "road_cutoff", "developer_involved", "other")),
 ]
 
 MAJOR_MATTER_KINDS = [
@@ -168,15 +188,23 @@ KINDS_BY_TYPE: dict[str, dict[str, StepKind]] = {
     "household": {k.name: k for k in HOUSEHOLD_KINDS},
 }
 
-HOUSEHOLD_KIND_NAMES = frozenset(k.name for k in HOUSEHOLD_KINDS)
+# A household entry's (or a compensation decision's) own facts, as a pseudo step kind rules
+# can anchor on: `each: household`.
+HOUSEHOLD_ATTRIBUTES = {"residential": BOOL, "housing_security_eligible": BOOL, "business_use": BOOL,
+                        "choice": enum("monetary", "property_swap"), "owner_unclear": BOOL,
+                        "onsite_swap_requested": BOOL}
+HOUSEHOLD_PSEUDO = StepKind("household", "被征收户", HOUSEHOLD_ATTRIBUTES)
+HOUSEHOLD_KIND_NAMES = frozenset(k.name for k in HOUSEHOLD_KINDS) | {"household"}
 
 
 def rule_kinds(record_type: str) -> dict[str, StepKind]:
     """Kinds a rule may name for a record type: an expropriation decision's own steps and,
-    through its household entries, the per-household steps."""
+    through its household entries, the per-household steps; `household` for the household."""
     kinds = dict(KINDS_BY_TYPE[record_type])
     if record_type == "expropriation_decision":
         kinds.update(KINDS_BY_TYPE["household"])
+    if record_type in ("expropriation_decision", "compensation_decision"):
+        kinds["household"] = HOUSEHOLD_PSEUDO
     return kinds
 
 

@@ -5,6 +5,8 @@ condition with ordinary Python and Kleene three-valued logic (True / None / Fals
 """
 from __future__ import annotations
 
+import re
+
 from compliance.engine.compile import when_check
 from compliance.facts import period_prop, prop
 from compliance.vocabulary import HOUSEHOLD_KIND_NAMES
@@ -75,6 +77,8 @@ def cond_value(cond: Condition, w: dict, anchor: dict, rec: dict, params: dict):
         return all(v in w[f] for v in value)
     if cond.op == "lacks":
         return value not in w[f]
+    if cond.op == "matches":
+        return re.fullmatch(value.replace("%", "\\"), w[f]) is not None
     if cond.op == "same_as":
         source = anchor if cond.ref.alias != "record" else rec
         other = prop(cond.ref.field)
@@ -95,6 +99,8 @@ def check_results(check: Check, facts: list[dict], households: dict | None = Non
     else:
         anchors = [s for s in steps if s["kind"] == check.each and households.get(s["id"]) == household
                    and all(cond_value(c, s, s, rec, params) is True for c in check.anchor_filter)]
+    if check.forbidden:
+        return "violated" if anchors else "not_applicable"
     results = []
     for a in anchors:
         values, any_witness = [], False

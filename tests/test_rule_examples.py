@@ -16,7 +16,10 @@ def test_rule_example(rule, test, evaluator):
     assert outcome.actual == test.expect
 
 
-@pytest.mark.parametrize("rule", BOOK.rules, ids=[r.id for r in BOOK.rules])
+CHECKED = [r for r in BOOK.rules if r.checks]
+
+
+@pytest.mark.parametrize("rule", CHECKED, ids=[r.id for r in CHECKED])
 def test_rule_has_triggering_and_passing_example(rule):
     expects = {t.expect for t in rule.tests}
     assert "satisfied" in expects, f"{rule.id} has no example that satisfies it"

@@ -29,7 +29,8 @@ def _rule_row(rule, lang: str) -> dict:
         "effective_to": rule.effective.to.isoformat() if rule.effective.to else None,
         "verified": rule.verified,
         "applies_to": rule.applies_to,
-        "check": "informational" if not rule.checks else "checked",
+        "check": "informational" if rule.informational else "checked",
+        **({"reason": rule.informational} if rule.informational else {}),
     }
 
 
@@ -85,6 +86,8 @@ def rules_show(rule_id, fmt, lang, rules_dir) -> None:
     for i, chk in enumerate(rule.checks):
         only = f" [{', '.join(chk.only_for)}]" if chk.only_for else ""
         out.print(f"{i + 1}. {i18n.describe_check(chk, rule.applies_to[0], lang)}{only}")
+    if rule.informational:
+        out.print(("不逐条检查：" if lang == "zh" else "informational, not checked: ") + rule.informational)
     out.print(f"message: {rule.message.get(lang)}")
     out.print(f"remedy: {rule.remedy.get(lang)}")
     if rule.note:
@@ -113,6 +116,8 @@ def rules_lint(directory) -> None:
     book = loadrulebook(directory)
     problems = []
     for rule in book.rules:
+        if rule.informational:
+            continue
         expects = {t.expect for t in rule.tests}
         if not {"violated", "satisfied"} <= expects:
             problems.append(f"{rule.id}: needs a test that violates and one that satisfies it")

@@ -142,6 +142,9 @@ class _Compiler:
             members = [{"$iany": {f: {"$i": v}}} for v in items]
             every = members[0] if len(members) == 1 else {"$and": members}
             return [[known, every]], [[_any([unknown, every])]]
+        if cond.op == "matches":  # the engine's whole-string pattern (Lua-style escapes)
+            hit = {"$mt": {f: value}}
+            return [[known, hit]], [[_any([unknown, hit])]]
         if cond.op == "lacks":
             # no item equals it; $iall alone is false on an empty list, hence the count
             absent = [{f + "_count": 0}, {"$iall": {f: {"$neq": {"$i": value}}}}]
@@ -207,6 +210,8 @@ class _Compiler:
                                             {"$lte": {"day_lo": {ANCHOR: name + "_hi"}}}]}}
         context = self._context_patterns()
         prefix = f"{self.rule.id}|{key}"
+        if check.forbidden:  # each such step is itself the violation
+            return [(f"{prefix}|viol", [anchor], Tag(self.rule.id, key, "viol"))]
         # No positive witness pattern may precede a negated one in the same rule: the engine
         # never lets one fact match two patterns of a rule, so the negation would skip the
         # very fact the positive pattern holds. Hence `poss` has no negation (the fold gives
@@ -259,7 +264,7 @@ def compile_rules(rules: list[Rule], record_type: str) -> CompiledRuleset:
     out = CompiledRuleset(record_type)
     periods, mirrored = set(), set()
     for rule in rules:
-        if record_type not in rule.applies_to:
+        if record_type not in rule.applies_to or not rule.checks:
             continue
         comp = _Compiler(rule, record_type)
         checks: list[tuple[int | str, Check]] = [("when", when_check(rule))]

@@ -1,0 +1,462 @@
+"""Batch audit: find the inputs, check them (in worker processes), stream the results in
+input order to a report writer, and aggregate the summary as they pass.
+
+Nothing is held per record except its id (to report duplicates): findings go straight
+to the report, the summary is counts. Every input ends up exactly once in the report, as
+a checked record, an error (with its reason and place), or — with --year — as a record
+excluded because its decision was made in another year.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import multiprocessing as mp
+import os
+import signal
+import traceback
+from collections import Counter, deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from . import ledger
+from .dates import RecordDate
+from .errors import InputError
+from .evaluate import NOT_EVALUABLE, SATISFIED, VIOLATED, WAIVED, Evaluator
+from .findings import REPORTED
+from .formats.json_report import record_dict
+from .models import Record
+from .records import LoadedRecord, load_record
+from .report import FAIL_ON, Checker
+from .rulebook import SEVERITY_ORDER, Rulebook, load_rulebook
+
+RECORD_SUFFIXES = {".yaml", ".yml", ".json"}
+LEDGER_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+SKIP_DIRS = {"expected", "profiles"}
+STATUSES = ("pass", "incomplete", "fail", "error")
+RESULTS = (VIOLATED, NOT_EVALUABLE, WAIVED)
+NO_MONTH = "none"
+
+
+# ----------------------------------------------------------------- inputs
+@dataclass(frozen=True)
+class Task:
+    """One unit of work: a record file, a ledger row, or an input already known to be bad."""
+
+    kind: str                                  # file | row | error
+    path: str
+    row: ledger.LedgerRow | None = None
+    error: tuple[str, str | None] | None = None  # (message, location)
+
+
+@dataclass
+class Inputs:
+    sources: list[tuple[str, Path]]            # (file | ledger | missing | empty, path), in report order
+    estimate: int                              # tasks expected, for the progress bar
+    notes: list[str] = field(default_factory=list)
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Record files under a directory, in a stable (sorted) order."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or name.endswith(".expected.yaml"):
+                continue
+            if Path(name).suffix.lower() in RECORD_SUFFIXES:
+                yield Path(dirpath) / name
+
+
+def discover(paths: Iterable[Path | str]) -> Inputs:
+    """PATH arguments → the inputs, each once (a file named twice, or also found in a
+    directory given, is read once), in argument order and sorted within directories."""
+    sources: list[tuple[str, Path]] = []
+    seen: set[str] = set()
+    estimate = 0
+    notes: list[str] = []
+
+    def add(kind: str, path: Path) -> None:
+        nonlocal estimate
+        key = os.path.realpath(path)
+        if key in seen:
+            return
+        seen.add(key)
+        sources.append((kind, path))
+        estimate += ledger.count_rows(path) if kind == "ledger" else 1
+
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = 0
+            for p in _walk(path):
+                add("file", p)
+                found += 1
+            skipped = sorted(p for p in path.rglob("*.xlsx") if not p.name.startswith("~$"))
+            if skipped:
+                notes.append(f"{path}: {len(skipped)} .xlsx file(s) in the directory were not read "
+                             f"(ledgers are read only when named, e.g. {skipped[0]})")
+            if not found:
+                add("empty", path)
+        elif not path.exists():
+            add("missing", path)
+        elif path.suffix.lower() in LEDGER_SUFFIXES:
+            add("ledger", path)
+        else:
+            add("file", path)
+    return Inputs(sources, estimate, notes)
+
+
+def tasks(inputs: Inputs) -> Iterator[Task]:
+    """The inputs as tasks, ledgers read row by row as the batch goes."""
+    for kind, path in inputs.sources:
+        name = str(path)
+        if kind == "file":
+            yield Task("file", name)
+        elif kind == "missing":
+            yield Task("error", name, error=("no such file or directory; check the path", None))
+        elif kind == "empty":
+            yield Task("error", name, error=("no .yaml, .yml or .json record files in this directory", None))
+        else:
+            yield from _ledger_tasks(path)
+
+
+def _ledger_tasks(path: Path) -> Iterator[Task]:
+    last = None
+    try:
+        for row in ledger.read_ledger(path):
+            last = row
+            yield Task("row", str(path), row=row)
+    except InputError as e:
+        yield Task("error", str(path), error=(e.message, e.location))
+    except Exception as e:  # noqa: BLE001 - a damaged workbook must not stop the batch
+        where = f"after {last.sheet}!{last.row}:{last.row}" if last else None
+        yield Task("error", str(path), error=(f"the workbook could not be read further ({type(e).__name__}: {e})", where))
+
+
+# ----------------------------------------------------------------- checking one input
+@dataclass(frozen=True)
+class Options:
+    as_of: dt.date
+    lang: str = "zh"
+    profile: str | None = None
+    year: int | None = None
+    rules_dir: str | None = None
+    debug: bool = False
+
+
+def decision_date(record: Record) -> RecordDate | None:
+    """The date of the record's (earliest) `decision` step: what --year selects on."""
+    dates = [s.get("date") for s in record.steps if s.kind == "decision" and s.get("date") is not None]
+    return min(dates) if dates else None
+
+
+class Worker:
+    """Checks tasks with its own Checker: one per process, never shared (durable-rules)."""
+
+    def __init__(self, options: Options, rulebook: Rulebook | None = None):
+        self.options = options
+        book = rulebook or load_rulebook(Path(options.rules_dir) if options.rules_dir else None)
+        self.checker = Checker(Evaluator(book))
+
+    def check(self, task: Task) -> dict:
+        try:
+            return self._check(task)
+        except Exception as e:  # noqa: BLE001 - one record's internal error must not stop the batch
+            if self.options.debug:
+                traceback.print_exc()
+            err = InputError(task.path, f"internal error: {type(e).__name__}: {e} (rerun with --debug for details)",
+                             task.row.location if task.row else None)
+            return {"record": _error_record(task, err, self.options.lang), "internal": True}
+
+    def _check(self, task: Task) -> dict:
+        opts = self.options
+        try:
+            loaded = self._load(task)
+        except InputError as e:
+            return {"record": _error_record(task, e, opts.lang)}
+        decided = decision_date(loaded.record)
+        location = task.row.location if task.row else None
+        if opts.year is not None and decided is not None and decided.first.year != opts.year:
+            return {"excluded": {"file": task.path, "location": location, "id": loaded.record.id,
+                                 "type": loaded.record.type, "title": loaded.record.title,
+                                 "decision_date": str(decided)}}
+        report = self.checker.check_loaded(loaded, opts.as_of, opts.lang, opts.profile, include_all=True)
+        satisfied = sorted({f.rule.id for f in report.findings if f.result == SATISFIED})
+        report.findings = [f for f in report.findings if f.result in REPORTED]
+        rec = record_dict(report, opts.lang)
+        rec["location"] = location
+        rec["decision_date"] = str(decided) if decided else None
+        if opts.year is not None and decided is None and report.error is None:
+            rec["notes"].append(_NO_DECISION_NOTE[opts.lang].format(year=opts.year))
+        return {"record": rec, "satisfied": satisfied}
+
+    @staticmethod
+    def _load(task: Task) -> LoadedRecord:
+        if task.kind == "error":
+            message, location = task.error
+            raise InputError(task.path, message, location)
+        if task.kind == "row":
+            return ledger.load_row(task.row)
+        return load_record(Path(task.path))
+
+
+_NO_DECISION_NOTE = {
+    "zh": "记录中没有作出决定的日期，无法判断所属年度；为免遗漏，已纳入 {year} 年度审查",
+    "en": "no decision date on record, so its year is unknown; included in the {year} audit so that nothing is missed",
+}
+
+
+def _error_record(task: Task, error: InputError, lang: str) -> dict:
+    return {"file": task.path, "id": None, "type": None, "title": None, "profile": None, "status": "error",
+            "error": error.as_dict(), "findings": [], "notes": [],
+            "location": task.row.location if task.row else None, "decision_date": None}
+
+
+# ----------------------------------------------------------------- running the batch
+_PARENT_RULEBOOK: Rulebook | None = None   # inherited by forked workers (parsing it again is wasted time)
+_WORKER: Worker | None = None
+
+
+def _init_worker(options: Options) -> None:
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
+    _WORKER = Worker(options, _PARENT_RULEBOOK)   # None under spawn: the worker loads the rules itself
+
+
+def _run_chunk(chunk: list[Task]) -> list[dict]:
+    return [_WORKER.check(t) for t in chunk]
+
+
+def _chunks(items: Iterator[Task], size: int) -> Iterator[list[Task]]:
+    while True:
+        chunk = list(islice(items, size))
+        if not chunk:
+            return
+        yield chunk
+
+
+def _context():
+    methods = mp.get_all_start_methods()
+    return mp.get_context("fork" if "fork" in methods else "spawn")
+
+
+def execute(items: Iterable[Task], options: Options, jobs: int = 1, rulebook: Rulebook | None = None,
+            chunk_size: int = 8) -> Iterator[dict]:
+    """Results in input order, whatever the number of processes."""
+    if jobs <= 1:
+        worker = Worker(options, rulebook)
+        for task in items:
+            yield worker.check(task)
+        return
+    global _PARENT_RULEBOOK
+    _PARENT_RULEBOOK = rulebook
+    yield from _parallel(iter(items), options, jobs, chunk_size)
+
+
+def _new_pool(options: Options, jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker, initargs=(options,))
+
+
+def _parallel(items: Iterator[Task], options: Options, jobs: int, chunk_size: int) -> Iterator[dict]:
+    """A bounded window of chunks in flight (memory stays flat); results taken oldest first."""
+    pool = _new_pool(options, jobs)
+    window: deque[tuple[list[Task], Any]] = deque()
+    try:
+        chunks = _chunks(items, chunk_size)
+        while True:
+            while len(window) < jobs * 4:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                window.append((chunk, pool.submit(_run_chunk, chunk)))
+            if not window:
+                return
+            chunk, future = window.popleft()
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                # A worker died (the C engine can crash on a record): find the record by
+                # rechecking the chunks in flight one task at a time, then go on with a new pool.
+                pool.shutdown(wait=False, cancel_futures=True)
+                stranded = [chunk] + [c for c, _ in window]
+                window.clear()
+                for c in stranded:
+                    yield from _isolated(c, options)
+                pool = _new_pool(options, jobs)
+                continue
+            yield from results
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _isolated(chunk: list[Task], options: Options) -> Iterator[dict]:
+    pool = _new_pool(options, 1)
+    try:
+        for task in chunk:
+            try:
+                yield pool.submit(_run_chunk, [task]).result()[0]
+            except BrokenProcessPool:
+                pool.shutdown(wait=False)
+                pool = _new_pool(options, 1)
+                err = InputError(task.path, "the rule engine crashed on this record; report it with the file attached",
+                                 task.row.location if task.row else None)
+                yield {"record": _error_record(task, err, options.lang), "internal": True}
+    finally:
+        pool.shutdown(wait=False)
+
+
+# ----------------------------------------------------------------- the summary
+def place(rec: dict) -> str:
+    return f"{rec['file']}:{rec['location']}" if rec.get("location") else rec["file"]
+
+
+class Summary:
+    """Counts updated one record at a time; nothing per record is kept but its id."""
+
+    TOP = 10
+
+    def __init__(self, rulebook: Rulebook, lang: str):
+        self.rules = {r.id: r for r in rulebook.rules}
+        self.lang = lang
+        self.status: Counter = Counter()
+        self.findings: Counter = Counter()
+        self.by_severity: dict[str, Counter] = {s: Counter() for s in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get,
+                                                                            reverse=True)}
+        self.by_rule: dict[str, Counter] = {}
+        self.by_type: dict[str, Counter] = {}
+        self.by_month: dict[str, Counter] = {}
+        self.top: list[tuple] = []
+        self.excluded = 0
+        self.internal_errors = 0
+        self.worst = 0
+        self.ids: dict[str, str] = {}
+        self.duplicates: dict[str, list[str]] = {}
+        self.notes: list[str] = []
+        self._n = 0
+
+    def see_id(self, rec: dict) -> str | None:
+        """Remember an id; returns the place where it was first seen if this is a duplicate."""
+        rid = rec.get("id")
+        if not rid:
+            return None
+        here = place(rec)
+        first = self.ids.setdefault(rid, here)
+        if first == here:
+            return None
+        self.duplicates.setdefault(rid, [first]).append(here)
+        return first
+
+    def exclude(self, item: dict) -> None:
+        self.excluded += 1
+        self.see_id(item)
+
+    def add(self, rec: dict, satisfied: Iterable[str] = (), internal: bool = False) -> None:
+        self._n += 1
+        status = rec["status"]
+        self.status[status] += 1
+        self.internal_errors += bool(internal)
+        rtype = rec.get("type") or "unknown"
+        self.by_type.setdefault(rtype, Counter())[status] += 1
+        month = rec["decision_date"][:7] if rec.get("decision_date") else NO_MONTH
+        self.by_month.setdefault(month, Counter())[status] += 1
+        blocking = violated = 0
+        for f in rec["findings"]:
+            result, severity = f["result"], f["severity"]
+            self.findings[result] += 1
+            self.by_severity.setdefault(severity, Counter())[result] += 1
+            self.by_rule.setdefault(f["rule"], Counter())[result] += 1
+            if result == VIOLATED:
+                violated += 1
+                blocking += severity == "blocking"
+                self.worst = max(self.worst, SEVERITY_ORDER[severity])
+        for rule in satisfied:
+            self.by_rule.setdefault(rule, Counter())[SATISFIED] += 1
+        if blocking:
+            entry = (blocking, violated, -self._n, rec.get("id"), place(rec), rec.get("title"))
+            (heapq.heappush if len(self.top) < self.TOP else heapq.heappushpop)(self.top, entry)
+
+    def exit_code(self, fail_on: str) -> int:
+        if self.internal_errors:
+            return 3
+        if self.status["error"] or self.duplicates:
+            return 2
+        return 1 if self.worst >= FAIL_ON[fail_on] else 0
+
+    def _rule_row(self, rule_id: str, counts: Counter) -> dict:
+        rule = self.rules.get(rule_id)
+        return {"rule": rule_id, "title": rule.title.get(self.lang) if rule else rule_id,
+                "severity": rule.severity if rule else None, "verified": rule.verified if rule else None,
+                **{k: counts[k] for k in RESULTS + (SATISFIED,)}}
+
+    def as_dict(self) -> dict:
+        rows = [self._rule_row(r, c) for r, c in self.by_rule.items()]
+        rows.sort(key=lambda r: (-r[VIOLATED], -r[NOT_EVALUABLE], -r[WAIVED], r["rule"]))
+        months = sorted(m for m in self.by_month if m != NO_MONTH) + ([NO_MONTH] if NO_MONTH in self.by_month else [])
+        top = sorted(self.top, reverse=True)
+        return {
+            "records": self._n, **{s: self.status[s] for s in STATUSES},
+            "excluded_by_year": self.excluded,
+            "findings": {k: self.findings[k] for k in RESULTS},
+            "by_severity": {s: {k: c[k] for k in RESULTS} for s, c in self.by_severity.items()},
+            "by_rule": rows,
+            "by_type": {t: {"records": sum(c.values()), **{s: c[s] for s in STATUSES}}
+                        for t, c in sorted(self.by_type.items())},
+            "by_month": {m: {"records": sum(self.by_month[m].values()), **{s: self.by_month[m][s] for s in STATUSES}}
+                         for m in months},
+            "most_blocking": [{"id": rid, "place": where, "title": title, "blocking": b, "violated": v}
+                              for b, v, _n, rid, where, title in top],
+            "never_satisfied": [r for r in rows if r[SATISFIED] == 0 and (r[VIOLATED] or r[NOT_EVALUABLE])],
+            "duplicate_ids": [{"id": rid, "places": places} for rid, places in self.duplicates.items()],
+            "internal_errors": self.internal_errors,
+            "notes": list(self.notes),
+        }
+
+
+# ----------------------------------------------------------------- the whole run
+@dataclass
+class Outcome:
+    summary: Summary
+    inputs: Inputs
+
+
+def run(paths: Iterable[Path | str], options: Options, writer, jobs: int = 1,
+        progress: Callable[[int], None] | None = None, on_start: Callable[[int], None] | None = None,
+        rulebook: Rulebook | None = None) -> Outcome:
+    """Check every input and feed the writer (begin, record/excluded in input order, end)."""
+    book = rulebook or load_rulebook(Path(options.rules_dir) if options.rules_dir else None)
+    inputs = discover(paths)
+    if on_start:
+        on_start(inputs.estimate)
+    summary = Summary(book, options.lang)
+    summary.notes += inputs.notes
+    writer.begin()
+    chunk = max(1, min(16, inputs.estimate // (max(jobs, 1) * 16) or 1))
+    for result in execute(tasks(inputs), options, jobs, book, chunk):
+        if "excluded" in result:
+            item = result["excluded"]
+            summary.exclude(item)
+            writer.excluded(item)
+        else:
+            rec = result["record"]
+            first = summary.see_id(rec)
+            if first:
+                rec["notes"].append(_DUPLICATE_NOTE[options.lang].format(id=rec["id"], place=first))
+            summary.add(rec, result.get("satisfied", ()), result.get("internal", False))
+            writer.record(rec)
+        if progress:
+            progress(1)
+    writer.end(summary.as_dict())
+    return Outcome(summary, inputs)
+
+
+_DUPLICATE_NOTE = {
+    "zh": "记录编号 {id} 与 {place} 重复：同一批次内编号应唯一",
+    "en": "record id {id} is also used by {place}; ids must be unique within a batch",
+}
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))

@@ -1,0 +1,54 @@
+"""The audit as CSV: one row per finding, and one row for each record without findings
+(passed, error, or left out by --year), so every input is in the file.
+
+Spreadsheets run a cell that starts with = + - @ (or a tab or carriage return) as a
+formula, so such cells get a leading apostrophe: a record title can never run in Excel.
+"""
+from __future__ import annotations
+
+import csv
+
+from .audit_base import AuditWriter, dates_text, error_text, label
+
+COLUMNS = ("col_file", "col_location", "col_id", "col_type", "col_record_title", "col_status", "col_decision_date",
+           "col_rule", "col_title", "col_result", "col_severity", "col_basis", "col_verified", "col_household",
+           "col_steps", "col_dates", "col_message", "col_remedy", "col_waiver", "col_notes")
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_DANGEROUS) else text
+
+
+class Writer(AuditWriter):
+    def begin(self) -> None:
+        self.csv = csv.writer(self.out)
+        self.csv.writerow([self.meta.t(c) for c in COLUMNS])
+
+    def _row(self, values: list) -> None:
+        self.csv.writerow([neutralise(v) for v in values])
+
+    def _head(self, rec: dict, status: str) -> list:
+        lang = self.meta.lang
+        return [rec["file"], rec.get("location"), rec.get("id"), rec.get("type"), rec.get("title"),
+                label(status, lang), rec.get("decision_date")]
+
+    def record(self, rec: dict) -> None:
+        lang = self.meta.lang
+        head = self._head(rec, rec["status"])
+        notes = "；".join(rec.get("notes") or [])
+        if not rec["findings"]:
+            message = error_text(rec) if rec["status"] == "error" else ""
+            self._row(head + [""] * 9 + [message, "", "", notes])
+            return
+        for f in rec["findings"]:
+            waiver = f.get("waiver") or {}
+            self._row(head + [
+                f["rule"], f["title"], label(f["result"], lang), label(f["severity"], lang), f["basis"],
+                label("yes" if f.get("verified") else "no", lang), f.get("household"), ", ".join(f.get("steps", [])),
+                dates_text(f), f["message"], f["remediation"], waiver.get("reason"),
+                "；".join((f.get("notes") or []) + (rec.get("notes") or []))])
+
+    def excluded(self, item: dict) -> None:
+        self._row(self._head(item, "excluded") + [""] * 13)

@@ -1,0 +1,56 @@
+"""The checklist as Markdown, for pasting into meeting materials: a headline, one table per status."""
+from __future__ import annotations
+
+from .. import i18n
+from ..checklist import DONE, MISSING, NOT_EVALUABLE, PENDING, STATUS_ORDER, WAIVED, Checklist, Item
+from .checklist_text import MARKS, status_name
+
+
+def _cell(text: str) -> str:
+    """One table cell: pipes escaped, line breaks kept as <br>."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>").strip() or "—"
+
+
+def _when(item: Item, lang: str) -> str:
+    parts = []
+    if item.status == PENDING and item.due:
+        parts.append(i18n.text("cl_due", lang).format(date=item.due.isoformat()))
+    if item.detail:
+        parts.append(item.detail)
+    return "\n".join(parts)
+
+
+def render(cl: Checklist) -> str:
+    lang, gate = cl.lang, cl.gate_label()
+    zh = lang == "zh"
+    out = [f"# {i18n.text('cl_title', lang).format(gate=gate)}", ""]
+    verdict = i18n.text("cl_ready" if cl.ready else "cl_not_ready", lang).format(gate=gate)
+    out.append(f"- **{MARKS[DONE if cl.ready else MISSING]} {verdict}**")
+    out.append("- " + (i18n.text("cl_earliest", lang).format(date=cl.earliest_date.isoformat())
+                       if cl.earliest_date else i18n.text("cl_earliest_unknown", lang)))
+    if cl.gate_state and cl.gate_date:
+        key = "cl_gate_held" if cl.gate_state == "held" else "cl_gate_planned"
+        out.append("- " + i18n.text(key, lang).format(gate=gate, date=cl.gate_date))
+    out.append("- " + i18n.text("cl_counts", lang).format(
+        **{s: cl.count(s) for s in (MISSING, PENDING, NOT_EVALUABLE, WAIVED, DONE)}))
+    out.append(f"- {cl.record_id} {cl.title}（{i18n.text('as_of', lang).format(date=cl.as_of.isoformat())}）"
+               if zh else f"- {cl.record_id} {cl.title} ({i18n.text('as_of', lang).format(date=cl.as_of.isoformat())})")
+    header = (["规则", "事项", "依据", "级别", "日期 / 说明"] if zh
+              else ["Rule", "Item", "Basis", "Severity", "Date / detail"])
+    for status in STATUS_ORDER:
+        items = [i for i in cl.items if i.status == status]
+        if not items:
+            continue
+        out += ["", f"## {MARKS[status]} {status_name(status, lang)}（{len(items)}）" if zh
+                else f"## {MARKS[status]} {status_name(status, lang)} ({len(items)})", ""]
+        out.append("| " + " | ".join(header) + " |")
+        out.append("|" + "---|" * len(header))
+        for item in items:
+            title = item.name(lang) + ("" if item.rule.verified else " \\*")
+            row = [item.rule.id, title, item.rule.basis(lang), i18n.text(item.severity, lang), _when(item, lang)]
+            out.append("| " + " | ".join(_cell(c) for c in row) + " |")
+    if not cl.items:
+        out += ["", i18n.text("cl_no_items", lang)]
+    if any(not i.rule.verified for i in cl.items):
+        out += ["", "\\* " + i18n.text("unverified", lang)]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,129 @@
+"""The checklist in the terminal: a headline panel, then the items grouped by status.
+
+The marks are chosen when the console renders, so they fall back to ASCII on a console
+whose encoding cannot show them (a legacy Windows console, LANG=C, a cp1252 pipe).
+"""
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .. import i18n
+from ..checklist import DONE, MISSING, PENDING, STATUS_ORDER, WAIVED, Checklist, Item
+
+NOT_EVALUABLE, NOT_APPLICABLE = "not_evaluable", "not_applicable"
+MARKS = {DONE: "✓", MISSING: "✗", PENDING: "◷", NOT_EVALUABLE: "?", WAIVED: "⊘", NOT_APPLICABLE: "·"}
+ASCII_MARKS = {DONE: "+", MISSING: "x", PENDING: "~", NOT_EVALUABLE: "?", WAIVED: "=", NOT_APPLICABLE: "-"}
+STYLE = {DONE: "green", MISSING: "bold red", PENDING: "yellow", NOT_EVALUABLE: "magenta", WAIVED: "cyan",
+         NOT_APPLICABLE: "dim"}
+STATUS_KEY = {DONE: "cl_done", MISSING: "cl_missing", PENDING: "cl_pending", NOT_EVALUABLE: "not_evaluable",
+              WAIVED: "waived", NOT_APPLICABLE: "not_applicable"}
+
+
+def status_name(status: str, lang: str) -> str:
+    return i18n.text(STATUS_KEY[status], lang)
+
+
+def marks_for(options: ConsoleOptions) -> dict[str, str]:
+    """Unicode marks where the console can encode them, ASCII otherwise."""
+    if options.legacy_windows or options.ascii_only:
+        return ASCII_MARKS
+    try:
+        "".join(MARKS.values()).encode(options.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return ASCII_MARKS
+    return MARKS
+
+
+def headline(cl: Checklist, marks: dict[str, str]) -> Panel:
+    lang, gate = cl.lang, cl.gate_label()
+    ready = cl.ready
+    t = Text()
+    t.append(f"{marks[DONE if ready else MISSING]} ", style=STYLE[DONE if ready else MISSING])
+    t.append(i18n.text("cl_ready" if ready else "cl_not_ready", lang).format(gate=gate),
+             style="bold green" if ready else "bold red")
+    t.append("\n")
+    if cl.earliest_date:
+        t.append(i18n.text("cl_earliest", lang).format(date=cl.earliest_date.isoformat()), style="bold")
+    else:
+        t.append(i18n.text("cl_earliest_unknown", lang), style="bold")
+    t.append("  " + i18n.text("as_of", lang).format(date=cl.as_of.isoformat()), style="dim")
+    if cl.gate_state and cl.gate_date:
+        key = "cl_gate_held" if cl.gate_state == "held" else "cl_gate_planned"
+        t.append("\n" + i18n.text(key, lang).format(gate=gate, date=cl.gate_date))
+        if cl.earliest_date and cl.gate_date < cl.earliest_date.isoformat():
+            t.append(f"（{i18n.text('cl_too_early', lang)}）" if lang == "zh"
+                     else f" ({i18n.text('cl_too_early', lang)})", style="bold red")
+    t.append("\n")
+    counts = {s: cl.count(s) for s in (MISSING, PENDING, NOT_EVALUABLE, WAIVED, DONE)}
+    t.append(i18n.text("cl_counts", lang).format(**counts))
+    t.append(f"\n{cl.record_id}  {cl.title}", style="dim")
+    title = i18n.text("cl_title", lang).format(gate=gate)
+    return Panel(t, title=Text(title, style="bold"), title_align="left", box=box.ROUNDED,
+                 border_style="green" if ready else "red")
+
+
+def _detail(item: Item, lang: str) -> Text:
+    t = Text(overflow="fold")
+    if item.status == PENDING and item.due:
+        t.append(i18n.text("cl_due", lang).format(date=item.due.isoformat()), style="yellow")
+        if item.detail:
+            t.append("\n")
+    t.append(item.detail or "")
+    return t
+
+
+def _title(item: Item, lang: str) -> Text:
+    t = Text(item.name(lang), style="bold", overflow="fold")
+    if not item.rule.verified:
+        t.append(" *", style="yellow")
+    t.append(f"\n{item.rule.id}")
+    sev_style = "red" if item.status in (MISSING, PENDING) and item.severity != "minor" else "dim"
+    t.append(f" {i18n.text(item.severity, lang)}", style=sev_style)
+    t.append(f"\n{item.rule.basis(lang)}", style="dim")
+    return t
+
+
+def items_table(cl: Checklist, marks: dict[str, str]) -> Table:
+    lang = cl.lang
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
+    table.add_column("", width=1, no_wrap=True)
+    table.add_column(i18n.text("cl_col_item", lang), ratio=1, overflow="fold")
+    table.add_column(i18n.text("cl_col_detail", lang), ratio=1, overflow="fold")
+    groups = [(s, [i for i in cl.items if i.status == s]) for s in STATUS_ORDER]
+    groups = [(s, items) for s, items in groups if items]
+    for n, (status, items) in enumerate(groups):
+        table.add_row(Text(marks[status], style=STYLE[status]),
+                      Text(f"{status_name(status, lang)} ({len(items)})", style=f"bold {STYLE[status]}"), "")
+        for k, item in enumerate(items):
+            last = k == len(items) - 1 and n < len(groups) - 1
+            table.add_row(Text(marks[status], style=STYLE[status]), _title(item, lang), _detail(item, lang),
+                          end_section=last)
+    return table
+
+
+class ChecklistView:
+    """Renders with the marks the console can show."""
+
+    def __init__(self, cl: Checklist):
+        self.cl = cl
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        marks = marks_for(options)
+        parts = [headline(self.cl, marks)]
+        if self.cl.items:
+            parts.append(items_table(self.cl, marks))
+        else:
+            parts.append(Text(i18n.text("cl_no_items", self.cl.lang)))
+        if any(not i.rule.verified for i in self.cl.items):
+            parts.append(Text("* " + i18n.text("unverified", self.cl.lang), style="dim"))
+        for note in self.cl.notes:
+            parts.append(Text(f"※ {note}", style="dim"))
+        yield Group(*parts)
+
+
+def renderable(cl: Checklist) -> ChecklistView:
+    return ChecklistView(cl)

@@ -1,0 +1,700 @@
+"""Excel ledgers (台账): one row per decision, read as records and written from them.
+
+Layout (version 1; `compliance template` writes it, with an instructions sheet):
+
+- one sheet per record type, named 房屋征收决定 / 房屋征收补偿决定 / 重大事项决策; a sheet
+  with any other name is read too when its header row (one of the first five rows) has a
+  记录编号 column, and then needs a 决定类型 column;
+- record columns: 记录编号, 标题, 决定机关, 决定机关层级, … (RECORD_COLUMNS below), each the
+  record field of the same meaning;
+- step columns, per step kind of the sheet's type, named after the kind's Chinese label
+  without its parenthesised part: `<label>日期` (a period kind has `<label>开始日期` and
+  `<label>结束日期` instead), `<label>文号` for kinds whose document number matters, and a
+  column for each further field that a bundled rule reads (`社会稳定风险评估结论`, …);
+- a column header may also be the field's key (`issuer.level`, `risk_assessment.date`).
+
+Cells: dates as Excel dates or any spelling a record accepts (2025-03-01, 2025年3月1日,
+2025-03 when only the month is known); 日期不详 in a date column means the step was done on an
+unknown date; enumerations and yes/no as the Chinese labels of the data-validation lists (or
+the record's own values); lists separated by 、; several steps of one kind separated by ；
+(the kind's other columns then hold as many ；-separated parts, empty parts allowed).
+
+A row becomes a record through compliance.models.validate_record, so a ledger row and the
+equivalent YAML record give the same findings; its errors are located as `Sheet!C7`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import ValidationError
+
+from . import vocabulary as voc
+from .dates import RecordDate
+from .errors import InputError
+from .models import FORMAT, NestedValidationError, Record, suggest, validate_record
+from .records import LoadedRecord
+
+TYPE_SHEETS = dict(voc.RECORD_TYPES)                 # record type -> sheet name
+INSTRUCTIONS_SHEET = "填写说明"
+ID_HEADER, TYPE_HEADER = "记录编号", "决定类型"
+UNKNOWN_DATE = "日期不详"
+_UNKNOWN_DATE_WORDS = {UNKNOWN_DATE, "不详", "日期不明", "已办", "已完成", "有", "是", "?", "？"}
+STEP_SEPARATOR = "；"
+_STEP_SPLIT = re.compile(r"[；;\n]")
+_LIST_SPLIT = re.compile(r"[、,，/]")
+
+_LEVELS = {"city_government": "市级人民政府", "county_government": "县级人民政府",
+           "district_government": "市辖区人民政府", "department": "政府部门", "other": "其他"}
+# Chinese labels of enumerated values, offered in the template's drop-down lists.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "type": dict(voc.RECORD_TYPES),
+    "issuer.level": _LEVELS,
+    "public_interest": {"defense_foreign_affairs": "国防和外交", "infrastructure": "基础设施建设",
+                        "public_utilities": "公共事业", "affordable_housing": "保障性安居工程",
+                        "old_city_reconstruction": "旧城区改建", "other_statutory": "其他法定情形"},
+    "category": {"important_decision": "重要决策", "major_project": "重大项目",
+                 "large_expenditure": "大额资金支出", "other": "其他"},
+    "risk_assessment.conclusion": {"low": "低风险", "medium": "中风险", "high": "高风险"},
+    "risk_assessment.covers": {"risk_points": "风险点", "prevention_measures": "防范措施",
+                               "contingency_plan": "处置预案"},
+    "legality_review.conclusion": {"lawful": "合法", "unlawful": "不合法", "revise": "需修改"},
+    "executive_meeting.meeting": {"executive": "常务会议", "plenary": "全体会议"},
+    "executive_meeting.materials": {"draft": "决策草案", "comment_adoption": "公众意见采纳情况",
+                                    "expert_adoption": "专家意见采纳情况", "risk_report": "风险评估报告",
+                                    "legality_opinion": "合法性审查意见"},
+    "legal_consultation.stage": {"decision": "决策阶段", "implementation": "实施阶段", "litigation": "诉讼阶段"},
+    "decision_announced.includes": {"compensation_plan": "补偿方案", "review_rights": "行政复议权利",
+                                    "litigation_rights": "行政诉讼权利", "review_body": "复议机关",
+                                    "deadlines": "起诉复议期限"},
+    "agency_selected.method": {"negotiation": "协商选定", "majority_vote": "多数决定", "lottery": "随机选定",
+                               "designated": "指定"},
+    "court_ruling.outcome": {"granted": "准予执行", "refused": "不准予执行"},
+}
+_BOOL_WORDS = {"是": True, "否": False, "true": True, "false": False, "yes": True, "no": False,
+               "1": True, "0": False, "√": True, "×": False, "有": True, "无": False}
+
+# Record columns: (header, field key, type, record types; None = all).
+_EXP, _COMP, _MAJOR = "expropriation_decision", "compensation_decision", "major_matter"
+RECORD_COLUMNS: list[tuple[str, str, Any, tuple[str, ...] | None]] = [
+    (ID_HEADER, "id", voc.TEXT, None),
+    (TYPE_HEADER, "type", voc.enum(*voc.RECORD_TYPES), ()),  # only on sheets that mix types
+    ("标题", "title", voc.TEXT, None),
+    ("参数配置", "jurisdiction", voc.TEXT, None),
+    ("决定机关", "issuer.name", voc.TEXT, None),
+    ("决定机关层级", "issuer.level", voc.enum(*_LEVELS), None),
+    ("上级政府", "issuer.superior", voc.TEXT, None),
+    ("房屋征收部门", "department.name", voc.TEXT, (_EXP,)),
+    ("征收部门确定文件", "department.designation_doc", voc.TEXT, (_EXP,)),
+    ("实施单位", "implementing_unit.name", voc.TEXT, (_EXP,)),
+    ("实施单位委托文件", "implementing_unit.entrustment_doc", voc.TEXT, (_EXP,)),
+    ("实施单位不以营利为目的", "implementing_unit.nonprofit", voc.BOOL, (_EXP,)),
+    ("公共利益类型", "public_interest", voc.enum(*VALUE_LABELS["public_interest"]), (_EXP,)),
+    ("公共利益依据", "public_interest_evidence", voc.TEXT, (_EXP,)),
+    ("旧城区改建依据", "dilapidation_evidence", voc.TEXT, (_EXP,)),
+    ("被征收户数", "households", voc.INT, (_EXP,)),
+    ("认为方案不符合条例的户数", "objecting_households", voc.INT, (_EXP,)),
+    ("未经登记建筑数", "unregistered_buildings", voc.INT, (_EXP,)),
+    ("事项类别", "category", voc.enum(*VALUE_LABELS["category"]), (_MAJOR,)),
+    ("金额（元）", "amount_cny", voc.NUMBER, (_MAJOR,)),
+    ("列入重大行政决策目录", "is_major_decision", voc.BOOL, (_EXP, _MAJOR)),
+    ("决策目录文件", "decision_catalog_doc", voc.TEXT, (_EXP, _MAJOR)),
+    ("承办单位", "undertaking_unit", voc.TEXT, (_EXP, _MAJOR)),
+    ("专业性技术性事项", "technical_matter", voc.BOOL, (_EXP, _MAJOR)),
+    ("所属征收决定编号", "parent", voc.TEXT, (_COMP,)),
+    ("被征收户编号", "household", voc.TEXT, (_COMP,)),
+    ("征收决定文号", "expropriation_decision.doc", voc.TEXT, (_COMP,)),
+    ("征收决定日期", "expropriation_decision.date", voc.DATE, (_COMP,)),
+    ("征收决定公告日期", "expropriation_decision.announced", voc.DATE, (_COMP,)),
+    ("征收决定机关", "expropriation_decision.issuer", voc.TEXT, (_COMP,)),
+    ("征收决定签约期限届满日", "expropriation_decision.signing_end", voc.DATE, (_COMP,)),
+    ("签约期限届满日", "signing_end", voc.DATE, (_COMP,)),
+    ("产权人不明确", "owner_unclear", voc.BOOL, (_COMP,)),
+    ("搬迁期限", "relocation_deadline", voc.DATE, (_COMP,)),
+]
+REQUIRED = {"id", "title", "issuer.name", "issuer.level"}
+
+# Kinds recorded as a period: start and end columns (and a date column where rules read one).
+PERIOD_KINDS = {"construction_freeze": ("date", "start", "end"), "survey": ("start", "end"),
+                "plan_comment": ("start", "end"), "public_opinion": ("start", "end"),
+                "valuation_published": ("start", "end")}
+DOC_KINDS = {"scope_determined", "annual_plan", "plan_argumentation", "risk_assessment", "legal_consultation",
+             "legality_review", "party_group_meeting", "executive_meeting", "decision", "decision_announced",
+             "department_report", "decision_served", "review_decided", "judgment", "enforcement_application",
+             "court_ruling"}
+# Every step field a bundled rule reads has a column (tests/test_ledger.py keeps it so).
+EXTRA_FIELDS = {
+    "construction_freeze": ("recipients",), "survey": ("households_covered",), "plan_comment": ("publisher",),
+    "plans_conformity": ("economic", "land_use", "urban_rural", "special"),
+    "post_scope_alteration": ("compensated",),
+    "hearing": ("notice_date", "materials_sent", "record_signed", "list_published", "plan_revised"),
+    "risk_assessment": ("conclusion", "covers"), "expert_argumentation": ("signed_opinions", "conflicts"),
+    "public_opinion": ("shortening_reason",), "legal_consultation": ("stage",),
+    "legality_review": ("submitted", "conclusion", "counsel_opinion"),
+    "funds_in_place": ("amount_cny", "estimated_total_cny", "account", "diverted"),
+    "executive_meeting": ("meeting", "materials", "plan_version", "dissent_recorded"),
+    "decision_announced": ("includes", "plan_version"), "agency_selected": ("method",),
+    "implementation": ("what",), "court_ruling": ("outcome",),
+}
+FIELD_WORDS = {
+    "date": "日期", "start": "开始日期", "end": "结束日期", "doc": "文号", "recipients": "通知对象",
+    "households_covered": "登记户数", "publisher": "发布机关", "economic": "国民经济和社会发展规划文号",
+    "land_use": "土地利用总体规划文号", "urban_rural": "城乡规划文号", "special": "专项规划文号",
+    "compensated": "已予补偿", "notice_date": "通知日期", "materials_sent": "材料送达日期",
+    "record_signed": "笔录已签字", "list_published": "名单公布日期", "plan_revised": "方案已据此修改",
+    "conclusion": "结论", "covers": "涵盖内容", "signed_opinions": "专家签名意见", "conflicts": "存在利害关系",
+    "shortening_reason": "缩短期限理由", "stage": "阶段", "submitted": "送审日期", "counsel_opinion": "含法律顾问意见",
+    "amount_cny": "到位金额（元）", "estimated_total_cny": "测算总额（元）", "account": "账户", "diverted": "被挪用",
+    "meeting": "会议类型", "materials": "上会材料", "plan_version": "方案版本", "dissent_recorded": "不同意见已记录",
+    "includes": "公告内容", "method": "选定方式", "what": "内容", "outcome": "结果",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str              # 'issuer.level' or 'risk_assessment.date'
+    ftype: Any
+    kind: str | None      # step kind; None for a record field
+    field: str
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return VALUE_LABELS.get(self.key, {})
+
+    @property
+    def choices(self) -> list[str]:
+        """Values offered in a drop-down (Chinese labels where there are labels)."""
+        if self.ftype == voc.BOOL:
+            return ["是", "否"]
+        if isinstance(self.ftype, tuple) and self.ftype[1]:
+            return [self.labels.get(v, v) for v in self.ftype[1]]
+        return []
+
+
+def short_label(kind: voc.StepKind) -> str:
+    return re.sub(r"（[^）]*）|\([^)]*\)", "", kind.label).strip()
+
+
+@lru_cache(maxsize=None)
+def layout(record_type: str) -> tuple[Column, ...]:
+    """The columns of a record type's sheet, in order."""
+    cols = [Column(h, key, ftype, None, key) for h, key, ftype, types in RECORD_COLUMNS
+            if types is None or record_type in types]
+    for kind in voc.KINDS_BY_TYPE[record_type].values():
+        fields = kind.all_fields
+        names = list(PERIOD_KINDS.get(kind.name, ("date",)))
+        if kind.name in DOC_KINDS:
+            names.append("doc")
+        names += [f for f in EXTRA_FIELDS.get(kind.name, ()) if f in fields]
+        label = short_label(kind)
+        cols += [Column(label + FIELD_WORDS[f], f"{kind.name}.{f}", fields[f], kind.name, f) for f in names]
+    return tuple(cols)
+
+
+@lru_cache(maxsize=None)
+def header_index(record_type: str) -> dict[str, Column]:
+    """Header or key -> column, for reading; every record column is accepted on every sheet."""
+    index: dict[str, Column] = {}
+    for h, key, ftype, _types in RECORD_COLUMNS:
+        col = Column(h, key, ftype, None, key)
+        index[h] = index[key] = col
+    for col in layout(record_type):
+        index[col.header] = index[col.key] = col
+    return index
+
+
+# ----------------------------------------------------------------- reading
+@dataclass(frozen=True)
+class LedgerRow:
+    """One non-empty data row, as read: small and picklable, so workers can check it."""
+
+    path: str
+    sheet: str
+    row: int
+    sheet_type: str | None                            # from the sheet name, if it names a type
+    cells: tuple[tuple[str, str, Any], ...]           # (header, column letter, value)
+
+    @property
+    def location(self) -> str:
+        return f"{self.sheet}!{self.row}:{self.row}"
+
+
+def _letter(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _open(path: Path):
+    from openpyxl import load_workbook
+    name = str(path)
+    if path.suffix.lower() == ".xls":
+        raise InputError(name, "an old .xls workbook; save it as .xlsx (Excel 2007 or later)")
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise InputError(name, "no such file; check the path") from None
+    except PermissionError:
+        raise InputError(name, "cannot read the file (permission denied)") from None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise InputError(name, f"not a readable .xlsx workbook ({type(e).__name__}); save it again from Excel") from None
+
+
+def _header_row(rows: list[tuple]) -> int | None:
+    for i, row in enumerate(rows):
+        if any(isinstance(v, str) and v.strip() in (ID_HEADER, "id") for v in row):
+            return i
+    return None
+
+
+def read_ledger(path: Path) -> Iterator[LedgerRow]:
+    """The data rows of every ledger sheet, streamed. Raises InputError when the file cannot be
+    read or holds no ledger sheet (there is then nothing to check in it)."""
+    wb = _open(path)
+    found = False
+    try:
+        for ws in wb.worksheets:
+            rows = ws.iter_rows(values_only=True)
+            head = []
+            for row in rows:
+                head.append(row)
+                if len(head) == 5 or _header_row(head[-1:]) is not None:
+                    break
+            at = _header_row(head)
+            if at is None:
+                continue
+            found = True
+            headers = [str(v).strip() if v is not None else "" for v in head[at]]
+            sheet_type = next((t for t, name in TYPE_SHEETS.items() if ws.title.strip() in (name, t)), None)
+            number = at + 1
+            for row in _chain(head[at + 1:], rows):
+                number += 1
+                cells = tuple((headers[i] if i < len(headers) else "", _letter(i + 1), v)
+                              for i, v in enumerate(row) if v is not None and not (isinstance(v, str) and not v.strip()))
+                if cells:
+                    yield LedgerRow(str(path), ws.title, number, sheet_type, cells)
+    finally:
+        wb.close()
+    if not found:
+        raise InputError(str(path), f"no ledger sheet: no header row with a {ID_HEADER} column in the first five rows; "
+                         "see `compliance template`")
+
+
+def _chain(first, rest):
+    yield from first
+    yield from rest
+
+
+def count_rows(path: Path) -> int:
+    """Rows in the workbook's sheets (an upper bound, for the progress bar)."""
+    try:
+        wb = _open(path)
+    except InputError:
+        return 1
+    try:
+        return sum(max((ws.max_row or 1) - 1, 1) for ws in wb.worksheets)
+    finally:
+        wb.close()
+
+
+class _CellError(Exception):
+    def __init__(self, cell: str, message: str):
+        super().__init__(message)
+        self.cell, self.message = cell, message
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return _date_text(value)
+    return str(value).strip()
+
+
+def _date_text(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value.isoformat()
+
+
+def _convert(col: Column, value: Any) -> Any:
+    """One cell part → the record's value (None = absent). Raises ValueError with the fix."""
+    ftype = col.ftype
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return None
+    if ftype == voc.DATE:
+        if isinstance(value, (dt.datetime, dt.date)):
+            return _date_text(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise ValueError(f"{value!r} is a number, not a date: format the cell as a date or write 2025-03-01")
+        return None if str(value) in _UNKNOWN_DATE_WORDS else str(value)
+    if ftype in (voc.INT, voc.NUMBER):
+        if isinstance(value, str):
+            try:
+                value = float(value.replace(",", "").replace("，", ""))
+            except ValueError:
+                raise ValueError(f"{value!r} is not a number") from None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{value!r} is not a number")
+        if ftype == voc.INT:
+            if float(value) != int(value):
+                raise ValueError(f"{value!r} is not a whole number")
+            return int(value)
+        return int(value) if float(value).is_integer() else value
+    if ftype == voc.BOOL:
+        if isinstance(value, bool):
+            return value
+        word = _text(value).lower()
+        if word not in _BOOL_WORDS:
+            raise ValueError(f"{value!r}: write 是 or 否")
+        return _BOOL_WORDS[word]
+    if isinstance(ftype, tuple):
+        by_label = {label: v for v, label in col.labels.items()}
+        allowed = ftype[1]
+
+        def one(item: str) -> str:
+            item = item.strip()
+            name = by_label.get(item, item)
+            if allowed and name not in allowed:
+                offered = col.choices or list(allowed)
+                raise ValueError(f"{item!r} is not one of: {'、'.join(offered)}{suggest(item, offered)}")
+            return name
+        if ftype[0] == "enum":
+            return one(_text(value))
+        return [one(p) for p in _LIST_SPLIT.split(_text(value)) if p.strip()]
+    return _text(value)
+
+
+def _set(data: dict, key: str, value: Any) -> None:
+    parts = key.split(".")
+    for part in parts[:-1]:
+        data = data.setdefault(part, {})
+    data[parts[-1]] = value
+
+
+def row_data(row: LedgerRow) -> tuple[dict, dict[str, str]]:
+    """A row → (record data, {field path: cell}). Raises _CellError."""
+    index_any = header_index(_EXP)
+    type_cell = next(((letter, v) for h, letter, v in row.cells if h in (TYPE_HEADER, "type")), None)
+    record_type = row.sheet_type
+    if type_cell is not None:
+        record_type = _convert(index_any[TYPE_HEADER], type_cell[1]) if record_type is None else record_type
+    if record_type is None:
+        raise _CellError(f"A{row.row}", f"no record type: add a {TYPE_HEADER} column, or name the sheet "
+                         + " / ".join(TYPE_SHEETS.values()))
+    index = header_index(record_type)
+    data: dict[str, Any] = {"format": FORMAT, "type": record_type}
+    cells: dict[str, str] = {}
+    by_kind: dict[str, list[tuple[Column, str, Any]]] = {}
+    for header, letter, value in row.cells:
+        cell = f"{letter}{row.row}"
+        col = index.get(header)
+        if col is None:
+            hint = suggest(header, [c.header for c in layout(record_type)])
+            raise _CellError(cell, f"unknown column {header!r} for a {record_type} ledger{hint}; "
+                             "the value would be lost")
+        if col.key == "type":
+            continue
+        if col.kind is not None:
+            by_kind.setdefault(col.kind, []).append((col, cell, value))
+            continue
+        try:
+            converted = _convert(col, value)
+        except ValueError as e:
+            raise _CellError(cell, str(e)) from None
+        if converted is not None:
+            _set(data, col.key, converted)
+            cells[col.key] = cell
+    steps: list[dict] = []
+    for kind, entries in by_kind.items():
+        steps += _steps(kind, entries, cells, len(steps))
+    data["steps"] = steps
+    return data, cells
+
+
+def _steps(kind: str, entries: list[tuple[Column, str, Any]], cells: dict[str, str], first: int) -> list[dict]:
+    """A kind's cells → its steps (several when the cells hold ；-separated parts)."""
+    split = [(col, cell, _STEP_SPLIT.split(value) if isinstance(value, str) else [value]) for col, cell, value in entries]
+    n = max(len(parts) for _, _, parts in split)
+    for col, cell, parts in split:
+        if len(parts) not in (1, n):
+            raise _CellError(cell, f"{len(parts)} ；-separated values, but another {col.kind} column has {n}: "
+                             "give one part per step")
+    steps: list[dict] = []
+    for i in range(n):
+        step: dict[str, Any] = {"kind": kind}
+        present = False
+        for col, cell, parts in split:
+            part = parts[i] if len(parts) == n else (parts[0] if i == 0 else None)
+            if part is None or (isinstance(part, str) and not part.strip()):
+                continue
+            present = True
+            try:
+                converted = _convert(col, part)
+            except ValueError as e:
+                raise _CellError(cell, str(e)) from None
+            if converted is not None:
+                step[col.field] = converted
+            cells[f"steps[{first + len(steps)}].{col.field}"] = cell
+            cells.setdefault(f"steps[{first + len(steps)}]", cell)
+        if present:
+            steps.append(step)
+    return steps
+
+
+def load_row(row: LedgerRow) -> LoadedRecord:
+    """Validate a row as a record; errors name the cell (`ledger.xlsx:Sheet!C7`)."""
+    try:
+        data, cells = row_data(row)
+    except _CellError as e:
+        raise InputError(row.path, e.message, f"{row.sheet}!{e.cell}") from None
+    try:
+        record = validate_record(data)
+    except NestedValidationError as e:
+        raise _row_error(row, cells, e.error, e.prefix) from None
+    except ValidationError as e:
+        raise _row_error(row, cells, e) from None
+    return LoadedRecord(Path(row.path), record, [])
+
+
+def _row_error(row: LedgerRow, cells: dict[str, str], error: ValidationError, prefix: tuple = ()) -> InputError:
+    err = error.errors()[0]
+    keys = list(prefix) + [k for k in err["loc"] if not (isinstance(k, str) and k.startswith("function-"))]
+    ctx = err.get("ctx") or {}
+    if "field" in ctx:
+        keys.append(ctx["field"])
+    message = ctx.get("msg") or err["msg"]
+    if err["type"] == "missing":
+        message = "required column is empty"
+    path = ""
+    for key in keys:
+        path += f"[{key}]" if isinstance(key, int) else (f".{key}" if path else str(key))
+    cell = _cell_for(path, cells)
+    header = _header_for(path)
+    if header and not cell:
+        message += f" (column {header})"
+    more = error.error_count() - 1
+    if more > 0:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return InputError(row.path, message, f"{row.sheet}!{cell}" if cell else row.location)
+
+
+def _cell_for(path: str, cells: dict[str, str]) -> str | None:
+    """The cell of a field path, or of its nearest recorded parent or child."""
+    while path:
+        if path in cells:
+            return cells[path]
+        children = [c for k, c in cells.items() if k.startswith(path + ".")]
+        if children:
+            return children[0]
+        path = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path) if re.search(r"[.\[]", path) else ""
+    return None
+
+
+def _header_for(path: str) -> str | None:
+    for h, key, _ftype, _types in RECORD_COLUMNS:
+        if key == path or key.startswith(path + "."):
+            return h
+    return None
+
+
+# ----------------------------------------------------------------- writing
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _cell_value(col: Column, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, RecordDate):
+        return value.first if value.is_day else str(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, tuple)):
+        return "、".join(col.labels.get(v, str(v)) for v in value)
+    if isinstance(value, str):
+        return col.labels.get(value, value)
+    return value
+
+
+def record_row(record: Record) -> tuple[list[Any], list[str]]:
+    """A record → its row in its type's sheet, and what the ledger cannot hold."""
+    cols = layout(record.type)
+    data = record.model_dump(mode="python")
+    row: list[Any] = []
+    lost: list[str] = []
+    steps_by_kind: dict[str, list] = {}
+    for step in record.steps:
+        steps_by_kind.setdefault(step.kind, []).append(step)
+    for col in cols:
+        if col.kind is None:
+            value: Any = data
+            for part in col.key.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            if isinstance(value, dict) and {"first", "last"} <= set(value):
+                value = _record_date(record, col.key)
+            row.append(_cell_value(col, value))
+            continue
+        steps = steps_by_kind.get(col.kind, [])
+        parts = [_cell_value(col, s.get(col.field)) for s in steps]
+        if col.field in ("date", "start") and col == _main_date_column(cols, col.kind):
+            parts = [p if p is not None else UNKNOWN_DATE for p in parts]
+        row.append(_join(parts))
+    columns_of = {(c.kind, c.field) for c in cols}
+    for i, step in enumerate(record.steps):
+        missing = [f for f in step.fields if (step.kind, f) not in columns_of]
+        if missing:
+            lost.append(f"steps[{i}] ({step.kind}): {', '.join(missing)}")
+    if record.waivers:
+        lost.append(f"waivers ({len(record.waivers)})")
+    if record.household_entries:
+        lost.append(f"household_entries ({len(record.household_entries)})")
+    return row, lost
+
+
+def _record_date(record: Record, key: str) -> RecordDate | None:
+    obj: Any = record
+    for part in key.split("."):
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def _main_date_column(cols: tuple[Column, ...], kind: str) -> Column | None:
+    return next((c for c in cols if c.kind == kind and c.field in ("date", "start")), None)
+
+
+def _join(parts: list[Any]) -> Any:
+    if not parts or all(p is None for p in parts):
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return STEP_SEPARATOR.join("" if p is None else (p.isoformat() if isinstance(p, dt.date) else str(p))
+                               for p in parts)
+
+
+class LedgerWriter:
+    """A workbook in the ledger layout: instructions sheet, one sheet per record type."""
+
+    VALIDATION_ROWS = 2000
+
+    def __init__(self, types: tuple[str, ...] = tuple(TYPE_SHEETS)):
+        from openpyxl import Workbook
+        self.wb = Workbook()
+        self._instructions(self.wb.active)
+        self.sheets = {t: self._sheet(t) for t in types}
+        self.rows = {t: 1 for t in types}
+
+    def _sheet(self, record_type: str):
+        from openpyxl.comments import Comment
+        from openpyxl.styles import Alignment, Font, PatternFill
+        from openpyxl.worksheet.datavalidation import DataValidation
+        ws = self.wb.create_sheet(TYPE_SHEETS[record_type])
+        head_fill, need_fill = PatternFill("solid", fgColor="DDEBF7"), PatternFill("solid", fgColor="FCE4D6")
+        last = self.VALIDATION_ROWS + 1
+        for i, col in enumerate(layout(record_type), start=1):
+            cell = ws.cell(row=1, column=i, value=col.header)
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.fill = need_fill if col.key in REQUIRED else head_fill
+            letter = _letter(i)
+            ws.column_dimensions[letter].width = min(max(len(col.header) * 2 + 2, 12), 40)
+            rng = f"{letter}2:{letter}{last}"
+            dv = _validation(col, DataValidation)
+            if dv is not None:
+                dv.add(rng)
+                ws.add_data_validation(dv)
+            if col.key in REQUIRED:
+                cell.comment = Comment("必填", "compliance")
+        ws.freeze_panes = "B2"
+        ws.row_dimensions[1].height = 45
+        return ws
+
+    def _instructions(self, ws) -> None:
+        from openpyxl.styles import Alignment, Font
+        ws.title = INSTRUCTIONS_SHEET
+        lines = [
+            "征收决定及重大事项台账 · 填写说明（台账格式第 1 版）",
+            "",
+            "1. 每个工作表对应一类决定（房屋征收决定 / 房屋征收补偿决定 / 重大事项决策），每行一项决定；第 1 行为列名，请勿修改。",
+            "2. 橙色列名为必填项：记录编号（同一批次内唯一）、标题、决定机关、决定机关层级。",
+            "3. 程序步骤按列填写日期：已完成的步骤填日期；未进行的步骤留空；已完成但日期不详的填“日期不详”。",
+            "4. 日期可填 Excel 日期或 2025-03-01、2025年3月1日、2025/3/1；仅知月份的填 2025-03（规则据此可能报告“无法判断”）。",
+            "5. 期间类步骤（如补偿方案征求意见）填开始日期和结束日期。",
+            "6. 同一步骤进行了多次的，各次之间用“；”分隔，该步骤的其他列按相同顺序用“；”分隔（某次无该项的留空）。",
+            "7. 下拉列表列请选择列表中的值；多选列（如公告内容、上会材料）各值之间用“、”分隔。",
+            "8. 台账不能记录的内容（豁免、分户步骤、经办人、备注）请使用 YAML 决定记录（见 compliance schema）。",
+            "9. 检查：compliance audit 台账.xlsx --year 2025；由决定记录生成台账：compliance export 目录 台账.xlsx。",
+            "",
+            "列说明",
+        ]
+        for i, line in enumerate(lines, start=1):
+            ws.cell(row=i, column=1, value=line)
+        ws["A1"].font = Font(bold=True, size=14)
+        row = len(lines) + 1
+        for j, head in enumerate(("工作表", "列名", "字段", "类型", "可选值"), start=1):
+            ws.cell(row=row, column=j, value=head).font = Font(bold=True)
+        for record_type, sheet in TYPE_SHEETS.items():
+            for col in layout(record_type):
+                row += 1
+                values = (sheet, col.header, col.key, _type_words(col.ftype), "、".join(col.choices))
+                for j, v in enumerate(values, start=1):
+                    ws.cell(row=row, column=j, value=v).alignment = Alignment(vertical="top")
+        for letter, width in zip("ABCDE", (16, 34, 36, 10, 60)):
+            ws.column_dimensions[letter].width = width
+
+    def add(self, record: Record) -> list[str]:
+        """Append a record; returns what the ledger could not hold."""
+        values, lost = record_row(record)
+        ws = self.sheets[record.type]
+        self.rows[record.type] += 1
+        r = self.rows[record.type]
+        for i, (col, value) in enumerate(zip(layout(record.type), values), start=1):
+            if value is None:
+                continue
+            cell = ws.cell(row=r, column=i, value=value)
+            if isinstance(value, dt.date):
+                cell.number_format = DATE_FORMAT
+        return lost
+
+    def save(self, path: Path) -> None:
+        from .atomic import atomic_writer
+        first = next(iter(self.sheets.values()), None)
+        if first is not None:
+            self.wb.active = self.wb.worksheets.index(first)
+        with atomic_writer(path, binary=True) as f:
+            self.wb.save(f)
+
+
+def _type_words(ftype: Any) -> str:
+    if isinstance(ftype, tuple):
+        return "单选" if ftype[0] == "enum" else "多选（、分隔）"
+    return {voc.DATE: "日期", voc.TEXT: "文本", voc.INT: "整数", voc.NUMBER: "数值", voc.BOOL: "是/否"}[ftype]
+
+
+def _validation(col: Column, DataValidation):
+    """The drop-down or range check of a column; warnings only for dates (2025-03 and 日期不详 are allowed)."""
+    if col.choices and (col.ftype == voc.BOOL or col.ftype[0] == "enum"):
+        listed = ",".join(col.choices)
+        if len(listed) > 250:   # Excel's limit for an inline list
+            return None
+        return DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=True,
+                              errorTitle="请从列表中选择", error="请选择下拉列表中的值")
+    if col.ftype == voc.DATE:
+        return DataValidation(type="date", operator="between", formula1="DATE(1990,1,1)", formula2="DATE(2100,12,31)",
+                              allow_blank=True, showErrorMessage=True, errorStyle="warning",
+                              errorTitle="日期", error="请填写日期，如 2025-03-01；仅知月份填 2025-03；日期不详填“日期不详”。",
+                              showInputMessage=True, promptTitle="日期", prompt="如 2025-03-01；多次用“；”分隔")
+    if col.ftype in (voc.INT, voc.NUMBER):
+        return DataValidation(type="whole" if col.ftype == voc.INT else "decimal", operator="greaterThanOrEqual",
+                              formula1="0", allow_blank=True, showErrorMessage=True, errorTitle="数值",
+                              error="请填写 0 或正数")
+    return None

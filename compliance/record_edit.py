@@ -1,0 +1,338 @@
+"""Add a step to a record file without hand-editing it.
+
+The file is rewritten, never patched in place: the new text (YAML through ruamel.yaml's
+round trip, so comments, key order, flow style and quoting stay as the user wrote them;
+JSON with its key order) goes to a temporary file in the same directory, is validated as
+a record, and only then replaces the original with os.replace, after the previous
+version was kept as FILE.bak. An interrupted or refused write leaves the original as it was.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import json
+import os
+import re
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from . import vocabulary as voc
+from .dates import DateError, RecordDate, parse_date
+from .errors import InputError
+from .models import suggest
+from .records import load_record
+
+# Indentation styles tried until one reproduces the file exactly: (mapping, sequence, offset).
+_INDENTS = [(2, 4, 2), (2, 2, 0)] + [(m, o + d, o) for m in (2, 4, 3) for o in (0, 2, 4) for d in (2, 4, 3)]
+
+
+@dataclass
+class Recorded:
+    path: Path
+    backup: Path
+    kind: str                 # the kind's name
+    written_kind: str         # as written into the file
+    when: str                 # the date (or start) as written
+    scope: str                # the record type, or 'household'
+    household: str | None = None
+    reformatted: int = 0      # lines of the rest of the file a YAML round trip could not keep as they were
+
+
+def backup_path(path: Path) -> Path:
+    """The previous version is kept next to the file, as FILE.bak (one generation)."""
+    return path.with_name(path.name + ".bak")
+
+
+def resolve_kind(scope: str, written: str, file: str) -> str:
+    kinds = voc.KINDS_BY_TYPE[scope]
+    text = str(written).strip()
+    name = text if text in kinds else voc.kind_aliases(scope).get(text)
+    if name is None:
+        hint = suggest(text, list(kinds) + list(voc.kind_aliases(scope)))
+        raise InputError(file, f"unknown step kind {text!r} for this record{hint}")
+    return name
+
+
+def parse_field(text: str, file: str) -> tuple[str, Any]:
+    """`key=value`; the value is read as YAML, so numbers, true/false, dates and [a, b] lists work."""
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not re.fullmatch(r"[a-z_]+", key):
+        raise InputError(file, f"--field {text!r}: write key=value, e.g. --field conclusion=lawful")
+    try:
+        value = YAML(typ="safe", pure=True).load(raw) if raw.strip() else None
+    except YAMLError:
+        value = raw
+    return key, value
+
+
+def _date_value(text: str, what: str, file: str) -> Any:
+    """A date as the file will hold it: a day unquoted (a YAML date), a month as text."""
+    try:
+        day = parse_date(text)
+    except DateError as e:
+        raise InputError(file, f"{what}: {e}") from None
+    return day.first if day.is_day else str(day)
+
+
+def new_step(kind_written: str, date: str | None, doc: str | None, by: str | None,
+             fields: list[tuple[str, Any]], file: str) -> dict[str, Any]:
+    step: dict[str, Any] = {"kind": kind_written}
+    if date:
+        step["date"] = _date_value(date, "--date", file)
+    for key, value in fields:
+        if key == "kind" or (key in ("date", "doc", "by") and {"date": date, "doc": doc, "by": by}[key]):
+            raise InputError(file, f"--field {key}=...: give the {key} once (use --{key} for it)")
+        if key in step:
+            raise InputError(file, f"--field {key} given twice")
+        if isinstance(value, str) and key in ("start", "end", "date", "submitted", "notice_date", "materials_sent",
+                                              "value_date", "served", "effective", "list_published"):
+            value = _date_value(value, f"--field {key}", file)
+        step[key] = value
+    if doc:
+        step["doc"] = doc
+    if by:
+        step["by"] = by
+    if not any(k in step for k in ("date", "start")):
+        raise InputError(file, "give the step's --date (or --field start=DATE for a period)")
+    return step
+
+
+# ----------------------------------------------------------------- text codecs
+@dataclass
+class _Text:
+    text: str
+    encoding: str
+    newline: str
+
+
+def _read(path: Path) -> _Text:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # load_record already refused such a file
+        raise InputError(str(path), "cannot decode the file; save it as UTF-8")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return _Text(text.replace("\r\n", "\n"), encoding, newline)
+
+
+def _encode(t: _Text, text: str) -> bytes:
+    return text.replace("\n", t.newline).encode(t.encoding)
+
+
+# ----------------------------------------------------------------- YAML and JSON edits
+def _yaml(indent: tuple[int, int, int]) -> YAML:
+    y = YAML()                     # round trip: comments, key order, flow style
+    y.preserve_quotes = True
+    y.width = 4096                 # never re-wrap the user's long lines
+    y.allow_unicode = True
+    y.indent(mapping=indent[0], sequence=indent[1], offset=indent[2])
+    return y
+
+
+def _dump(y: YAML, data: Any) -> str:
+    out = io.StringIO()
+    y.dump(data, out)
+    return out.getvalue()
+
+
+def _fitting_yaml(text: str) -> tuple[YAML, int]:
+    """The indentation under which an unchanged round trip gives the file back byte for byte,
+    or the closest one, with the number of lines it would change."""
+    best, best_diff = None, None
+    for indent in dict.fromkeys(_INDENTS):
+        y = _yaml(indent)
+        dumped = _dump(y, y.load(text))
+        if dumped == text:
+            return y, 0
+        a, b = dumped.splitlines(), text.splitlines()
+        diff = sum(1 for x, z in zip(a, b) if x != z) + abs(len(a) - len(b))
+        if best_diff is None or diff < best_diff:
+            best, best_diff = y, diff
+    return best, best_diff
+
+
+def _split_comment(token) -> tuple[str, str]:
+    """A comment token after a value: (its end-of-line part, the full lines that follow)."""
+    i = token.value.find("\n")
+    return (token.value, "") if i < 0 else (token.value[: i + 1], token.value[i + 1:])
+
+
+def _take_trailing(steps: CommentedSeq) -> Any:
+    """Detach the comment lines that follow the last step (they belong after the list),
+    leaving that step's own end-of-line comment where it is."""
+    last = len(steps) - 1
+    if last < 0:
+        return None
+    holders = [(steps.ca.items.get(last), 0)]
+    if isinstance(steps[last], CommentedMap) and len(steps[last]):
+        holders.append((steps[last].ca.items.get(list(steps[last].keys())[-1]), 2))
+    for slot, pos in holders:
+        if slot and slot[pos] is not None:
+            eol, rest = _split_comment(slot[pos])
+            if not rest:
+                continue
+            moved = copy.copy(slot[pos])
+            moved.value = "\n" + rest
+            if eol.strip():
+                slot[pos].value = eol
+            else:
+                slot[pos] = None
+            return moved
+    return None
+
+
+def _put_trailing(steps: CommentedSeq, token: Any) -> None:
+    new = steps[-1]
+    if new.fa.flow_style():
+        steps.ca.items[len(steps) - 1] = [token, None, None, None]
+    else:
+        new.ca.items[list(new.keys())[-1]] = [None, None, token, None]
+
+
+def _target_steps(data: Any, household: str | None, file: str) -> list:
+    if not isinstance(data, dict):
+        raise InputError(file, "a decision record must be a mapping of fields")
+    if household is None:
+        steps = data.get("steps")
+        where = "steps"
+    else:
+        entries = [e for e in data.get("household_entries") or [] if isinstance(e, dict) and str(e.get("id")) == household]
+        if not entries:
+            raise InputError(file, f"no household entry with id {household!r}")
+        steps = entries[0].get("steps")
+        where = f"household {household} steps"
+    if not isinstance(steps, list):
+        raise InputError(file, f"`{where}` is not a list; add the step by hand")
+    return steps
+
+
+def _yaml_text(t: _Text, step: dict[str, Any], household: str | None, file: str) -> tuple[str, int]:
+    y, reformatted = _fitting_yaml(t.text)
+    data = y.load(t.text)
+    steps = _target_steps(data, household, file)
+    new = CommentedMap(step)
+    maps = [s for s in steps if isinstance(s, CommentedMap)]
+    if maps and sum(m.fa.flow_style() for m in maps) * 2 >= len(maps):
+        new.fa.set_flow_style()    # like the others: one line per step
+    for key, value in step.items():
+        if isinstance(value, list):
+            seq = CommentedSeq(value)
+            seq.fa.set_flow_style()    # [a, b], as users write lists
+            new[key] = seq
+    trailing = _take_trailing(steps) if isinstance(steps, CommentedSeq) and not steps.fa.flow_style() else None
+    steps.append(new)
+    if trailing is not None:
+        _put_trailing(steps, trailing)
+    return _dump(y, data), reformatted
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, RecordDate)):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def _json_text(t: _Text, step: dict[str, Any], household: str | None, file: str) -> str:
+    data = json.loads(t.text)                  # dicts keep the file's key order
+    _target_steps(data, household, file).append(step)
+    m = re.search(r"\n([ \t]+)\S", t.text)
+    indent = m.group(1) if m else 2
+    return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default) + (
+        "\n" if t.text.endswith("\n") else "")
+
+
+# ----------------------------------------------------------------- atomic write
+def _write_temp(path: Path, data: bytes, mode: int) -> Path:
+    """A temporary file next to `path` (same file system, same suffix), flushed to disk."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(name, mode)
+    except BaseException:
+        _unlink(Path(name))
+        raise
+    return Path(name)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _sync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # not possible everywhere (Windows); the replace itself is still atomic
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def add_step(path: Path, kind: str, date: str | None = None, doc: str | None = None, by: str | None = None,
+             fields: list[str] | tuple[str, ...] = (), household: str | None = None) -> Recorded:
+    """Append a step to the record in `path`; the file is replaced only by a valid record."""
+    file = str(path)
+    loaded = load_record(path)                 # never edit a file that is not a valid record now
+    record = loaded.record
+    scope = "household" if household is not None else record.type
+    if household is not None and record.type != "expropriation_decision":
+        raise InputError(file, "--household is for the household entries of an expropriation_decision record")
+    name = resolve_kind(scope, kind, file)
+    step = new_step(kind.strip(), date, doc, by, [parse_field(f, file) for f in fields], file)
+
+    original = _read(path)
+    reformatted = 0
+    if path.suffix.lower() == ".json":
+        text = _json_text(original, step, household, file)
+    else:
+        text, reformatted = _yaml_text(original, step, household, file)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    old_bytes = path.read_bytes()
+    tmp = _write_temp(path, _encode(original, text), mode)
+    try:
+        try:
+            load_record(tmp)
+        except InputError as e:
+            place = re.search(r"\((.*)\)", e.location or "")   # the path; the line is the temp file's
+            where = f" ({place.group(1)})" if place else ""
+            raise InputError(file, f"not recorded: with this step the record would be invalid{where}: {e.message}; "
+                             "the file was left unchanged") from None
+        backup = backup_path(path)
+        bak_tmp = _write_temp(backup, old_bytes, mode)
+        try:
+            os.replace(bak_tmp, backup)
+        except BaseException:
+            _unlink(bak_tmp)
+            raise
+        os.replace(tmp, path)
+    except OSError as e:
+        raise InputError(file, f"not recorded: could not write the file ({e.strerror or e}); "
+                         "the file was left unchanged") from None
+    finally:
+        _unlink(tmp)                           # gone already when the replace succeeded
+    _sync_dir(path.parent)
+    when = step.get("date", step.get("start"))
+    return Recorded(path, backup, name, kind.strip(), str(when.isoformat() if isinstance(when, dt.date) else when),
+                    scope, household, reformatted)
