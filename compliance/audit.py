@@ -27,6 +27,7 @@ from .dates import RecordDate
 from .errors import InputError
 from .evaluate import NOT_EVALUABLE, SATISFIED, VIOLATED, WAIVED, Evaluator
 from .findings import REPORTED
+from .formats.audit_base import place
 from .formats.json_report import record_dict
 from .models import Record
 from .records import LoadedRecord, load_record
@@ -309,10 +310,6 @@ def _isolated(chunk: list[Task], options: Options) -> Iterator[dict]:
 
 
 # ----------------------------------------------------------------- the summary
-def place(rec: dict) -> str:
-    return f"{rec['file']}:{rec['location']}" if rec.get("location") else rec["file"]
-
-
 class Summary:
     """Counts updated one record at a time; nothing per record is kept but its id."""
 
@@ -406,8 +403,8 @@ class Summary:
                         for t, c in sorted(self.by_type.items())},
             "by_month": {m: {"records": sum(self.by_month[m].values()), **{s: self.by_month[m][s] for s in STATUSES}}
                          for m in months},
-            "most_blocking": [{"id": rid, "place": where, "title": title, "blocking": b, "violated": v}
-                              for b, v, _n, rid, where, title in top],
+            "most_blocking": [{"id": rid, "place": where, "title": title, "blocking": b, "violated": v, "index": -n}
+                              for b, v, n, rid, where, title in top],
             "never_satisfied": [r for r in rows if r[SATISFIED] == 0 and (r[VIOLATED] or r[NOT_EVALUABLE])],
             "duplicate_ids": [{"id": rid, "places": places} for rid, places in self.duplicates.items()],
             "internal_errors": self.internal_errors,
@@ -432,8 +429,10 @@ def run(paths: Iterable[Path | str], options: Options, writer, jobs: int = 1,
         on_start(inputs.estimate)
     summary = Summary(book, options.lang)
     summary.notes += inputs.notes
+    if jobs == 0:
+        jobs = default_jobs() if inputs.estimate >= AUTO_JOBS_FROM else 1
     writer.begin()
-    chunk = max(1, min(16, inputs.estimate // (max(jobs, 1) * 16) or 1))
+    chunk = max(1, min(16, inputs.estimate // (jobs * 16) or 1))
     for result in execute(tasks(inputs), options, jobs, book, chunk):
         if "excluded" in result:
             item = result["excluded"]
@@ -458,5 +457,8 @@ _DUPLICATE_NOTE = {
 }
 
 
+AUTO_JOBS_FROM = 200   # below this many inputs, starting workers costs more than it saves
+
+
 def default_jobs() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
+    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))

@@ -170,7 +170,7 @@ class _Timeline:
 
     def __init__(self, evaluator: Evaluator, record: Record, gate: str, profile: Profile, as_of: dt.date):
         self.evaluator, self.record, self.gate, self.profile, self.as_of = evaluator, record, gate, profile, as_of
-        self._memo: dict[dt.date | None, _Snapshot] = {}
+        self._memo: dict = {}
 
     def _run(self, record: Record, as_of: dt.date) -> _Snapshot:
         try:
@@ -190,6 +190,13 @@ class _Timeline:
         if day not in self._memo:
             self._memo[day] = self._run(with_gate(self.record, self.gate, day), max(self.as_of, day))
         return self._memo[day]
+
+    def judged(self, day: dt.date, late: dt.date) -> _Snapshot:
+        """The gate on `day`, judged as of `late`: every `due` day has passed, every planned step is in."""
+        key = ("late", day)
+        if key not in self._memo:
+            self._memo[key] = self._run(with_gate(self.record, self.gate, day), late)
+        return self._memo[key]
 
 
 def first_day(lo: dt.date, hi: dt.date, ok: Callable[[dt.date], bool]) -> dt.date | None:
@@ -244,9 +251,23 @@ def _satisfying_steps(snap: _Snapshot, rr: RuleResult, members: tuple[int, ...])
     return out
 
 
-def _running(steps: list[Step], as_of: dt.date) -> bool:
-    """A period counts as done once its last day is on or before the as-of day."""
-    return any(isinstance(s.get("end"), RecordDate) and s.get("end").last > as_of for s in steps)
+def _waits_for_end(check: Check) -> bool:
+    """Whether a check needs a period to run at least until some day (a comment period of 30
+    days): such a period counts as done only once its last day has passed, not while it runs."""
+    return any(c.field == "end" and c.op in ("not_before", "after")
+               for b in check.branches for c in b.conditions)
+
+
+def _running(snap: _Snapshot, rr: RuleResult, members: tuple[int, ...], gate: str) -> bool:
+    """A period step counts as done once its last day is on or before the as-of day (cli-contract.md)."""
+    for index in members:
+        if not _waits_for_end(rr.rule.checks[index]):
+            continue
+        for step in _satisfying_steps(snap, rr, (index,)):
+            end = step.get("end")
+            if step.kind != gate and isinstance(end, RecordDate) and end.last > snap.as_of:
+                return True
+    return False
 
 
 def _when(step: Step) -> dt.date:
@@ -327,6 +348,7 @@ class _Builder:
                  as_of: dt.date, lang: str):
         self.record, self.gate, self.profile, self.as_of, self.lang = record, gate, profile, as_of, lang
         self.members = gate_members(evaluator.rulebook.rules, record.type, gate)
+        self.rulebook_checks = {r.id: r.checks for r in evaluator.rulebook.rules}
         self.timeline = _Timeline(evaluator, record, gate, profile, as_of)
         gates = record.steps_of(gate)
         self.held = any(not _planned(s, as_of) for s in gates)
@@ -345,7 +367,7 @@ class _Builder:
         rr = snap.results.get(rule_id)
         if rr is None or _item_result(rr, self.members[rule_id]) != SATISFIED:
             return False
-        return not _running(self._real(_satisfying_steps(snap, rr, self.members[rule_id]), snap), snap.as_of)
+        return not _running(snap, rr, self.members[rule_id], self.gate)
 
     def _real(self, steps: list[Step], snap: _Snapshot) -> list[Step]:
         """Leave out the gate step itself: it is where the checklist stands, not a witness."""
@@ -360,7 +382,7 @@ class _Builder:
         result = _item_result(rr, members)
         satisfying = self._real(_satisfying_steps(snap, rr, members), snap)
         due = None
-        if result == SATISFIED and not _running(satisfying, snap.as_of):
+        if result == SATISFIED and not _running(snap, rr, members, self.gate):
             status = DONE
         elif rule_id in self.waivers and result in (VIOLATED, NOT_EVALUABLE):
             status = WAIVED
@@ -413,7 +435,7 @@ class _Builder:
     def _done_detail(self, rr: RuleResult, members: tuple[int, ...], steps: list[Step], snap: _Snapshot) -> str:
         sep = "；" if self.lang == "zh" else "; "
         if steps:
-            return sep.join(describe_step(s, self.record.type, self.profile, self.lang)
+            return sep.join(describe_step(s, self.record.type, self.profile, self.lang, label=len(steps) > 1)
                             for s in sorted(steps, key=_when)[:3])
         own = [rr.rule.checks[i] for i in members if rr.rule.checks[i].need_kinds == ("same",)]
         record_fields = [c.field for chk in own if chk.each == "record" for b in chk.branches for c in b.conditions]
@@ -452,10 +474,18 @@ class _Builder:
         def violated(day: dt.date) -> set[tuple[str, int]]:
             out = set()
             for rule_id, members in self.members.items():
-                rr = self.timeline.at(day).results.get(rule_id)
-                if rr is None or rule_id in self.waivers or rr.applicability != "applies":
+                if rule_id in self.waivers:
                     continue
-                out |= {(rule_id, c.index) for c in rr.checks if c.index in members and c.result == VIOLATED}
+                for index in members:
+                    # A check with a `due` day is no violation before that day; for a date
+                    # to be lawful it must hold once the day has passed too.
+                    late = self.rulebook_checks[rule_id][index].due is not None
+                    snap = self.timeline.judged(day, self.hi) if late else self.timeline.at(day)
+                    rr = snap.results.get(rule_id)
+                    if rr is None or rr.applicability != "applies":
+                        continue
+                    if any(c.index == index and c.result == VIOLATED for c in rr.checks):
+                        out.add((rule_id, index))
             return out
 
         start, end = violated(lo), violated(self.hi)

@@ -8,6 +8,7 @@ from typing import Any
 
 from . import i18n
 from .dates import RecordDate
+from .explain import explain as explain_finding
 from .evaluate import NOT_APPLICABLE, NOT_EVALUABLE, SATISFIED, VIOLATED, WAIVED, CheckResult, RuleResult
 from .facts import Facts
 from .models import Record, Step
@@ -41,6 +42,7 @@ class Finding:
     household: str | None = None
     notes: list[str] = field(default_factory=list)
     periods: list[PeriodDetail] = field(default_factory=list)
+    explanation: list[str] = field(default_factory=list)
 
     @property
     def first_date(self) -> str:
@@ -196,7 +198,8 @@ def _dates_involved(ctx: _Context) -> list[DateInvolved]:
     return sorted(out, key=lambda d: (d.date, d.step, d.field))  # not the file's step order
 
 
-def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Profile, lang: str) -> Finding:
+def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Profile, lang: str,
+                 explain: bool = False) -> Finding:
     rule = result.rule
     deciding = result.deciding_checks()
     ctx = _Context(record, facts, profile, rule, deciding)
@@ -216,9 +219,11 @@ def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Prof
     kinds = [k for k in ([ctx.check.each] if ctx.check and ctx.check.each != "record" else []) +
              list(ctx.check.need_kinds if ctx.check else ()) if k != "same"]
     household = result.household or (record.household if record.type == "compensation_decision" else None)
+    periods = ctx.periods()
+    explanation = explain_finding(result, record, facts, profile, lang, periods) if explain else []
     return Finding(rule=rule, result=result.result, severity=severity, message=message, household=household,
                    remediation=render(rule.remedy.get(lang), ctx, lang), steps=list(dict.fromkeys(kinds)),
-                   dates=_dates_involved(ctx), notes=notes, periods=ctx.periods())
+                   dates=_dates_involved(ctx), notes=notes, periods=periods, explanation=explanation)
 
 
 def apply_waivers(findings: list[Finding], record: Record, as_of: dt.date, lang: str) -> None:

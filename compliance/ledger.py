@@ -118,6 +118,12 @@ RECORD_COLUMNS: list[tuple[str, str, Any, tuple[str, ...] | None]] = [
     ("搬迁期限", "relocation_deadline", voc.DATE, (_COMP,)),
 ]
 REQUIRED = {"id", "title", "issuer.name", "issuer.level"}
+REQUIRED_BY_TYPE = {_EXP: {"department.name", "public_interest", "households"}, _COMP: {"parent", "household"},
+                    _MAJOR: {"category"}}
+
+
+def required(record_type: str) -> set[str]:
+    return REQUIRED | REQUIRED_BY_TYPE.get(record_type, set())
 
 # Kinds recorded as a period: start and end columns (and a date column where rules read one).
 PERIOD_KINDS = {"construction_freeze": ("date", "start", "end"), "survey": ("start", "end"),
@@ -582,96 +588,104 @@ def _join(parts: list[Any]) -> Any:
 
 
 class LedgerWriter:
-    """A workbook in the ledger layout: instructions sheet, one sheet per record type."""
+    """A workbook in the ledger layout: instructions sheet, then one sheet per record type.
+    Write-only mode: rows stream to disk, so exporting many records stays flat in memory."""
 
-    VALIDATION_ROWS = 2000
+    VALIDATION_ROWS = 5000
 
     def __init__(self, types: tuple[str, ...] = tuple(TYPE_SHEETS)):
         from openpyxl import Workbook
-        self.wb = Workbook()
-        self._instructions(self.wb.active)
+        self.wb = Workbook(write_only=True)
+        self._instructions(self.wb.create_sheet(INSTRUCTIONS_SHEET))
         self.sheets = {t: self._sheet(t) for t in types}
-        self.rows = {t: 1 for t in types}
 
     def _sheet(self, record_type: str):
+        from openpyxl.cell import WriteOnlyCell
         from openpyxl.comments import Comment
         from openpyxl.styles import Alignment, Font, PatternFill
         from openpyxl.worksheet.datavalidation import DataValidation
         ws = self.wb.create_sheet(TYPE_SHEETS[record_type])
         head_fill, need_fill = PatternFill("solid", fgColor="DDEBF7"), PatternFill("solid", fgColor="FCE4D6")
         last = self.VALIDATION_ROWS + 1
+        needed = required(record_type)
+        header = []
         for i, col in enumerate(layout(record_type), start=1):
-            cell = ws.cell(row=1, column=i, value=col.header)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cell.fill = need_fill if col.key in REQUIRED else head_fill
             letter = _letter(i)
             ws.column_dimensions[letter].width = min(max(len(col.header) * 2 + 2, 12), 40)
-            rng = f"{letter}2:{letter}{last}"
             dv = _validation(col, DataValidation)
             if dv is not None:
-                dv.add(rng)
-                ws.add_data_validation(dv)
-            if col.key in REQUIRED:
+                dv.add(f"{letter}2:{letter}{last}")
+                ws.data_validations.append(dv)
+            cell = WriteOnlyCell(ws, value=col.header)
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.fill = need_fill if col.key in needed else head_fill
+            if col.key in needed:
                 cell.comment = Comment("必填", "compliance")
-        ws.freeze_panes = "B2"
+            elif col.ftype == voc.DATE:
+                cell.comment = Comment("日期，如 2025-03-01；仅知月份填 2025-03；已完成但日期不详填“日期不详”", "compliance")
+            header.append(cell)
         ws.row_dimensions[1].height = 45
+        ws.freeze_panes = "B2"
+        ws.append(header)
         return ws
 
     def _instructions(self, ws) -> None:
-        from openpyxl.styles import Alignment, Font
-        ws.title = INSTRUCTIONS_SHEET
-        lines = [
-            "征收决定及重大事项台账 · 填写说明（台账格式第 1 版）",
-            "",
-            "1. 每个工作表对应一类决定（房屋征收决定 / 房屋征收补偿决定 / 重大事项决策），每行一项决定；第 1 行为列名，请勿修改。",
-            "2. 橙色列名为必填项：记录编号（同一批次内唯一）、标题、决定机关、决定机关层级。",
-            "3. 程序步骤按列填写日期：已完成的步骤填日期；未进行的步骤留空；已完成但日期不详的填“日期不详”。",
-            "4. 日期可填 Excel 日期或 2025-03-01、2025年3月1日、2025/3/1；仅知月份的填 2025-03（规则据此可能报告“无法判断”）。",
-            "5. 期间类步骤（如补偿方案征求意见）填开始日期和结束日期。",
-            "6. 同一步骤进行了多次的，各次之间用“；”分隔，该步骤的其他列按相同顺序用“；”分隔（某次无该项的留空）。",
-            "7. 下拉列表列请选择列表中的值；多选列（如公告内容、上会材料）各值之间用“、”分隔。",
-            "8. 台账不能记录的内容（豁免、分户步骤、经办人、备注）请使用 YAML 决定记录（见 compliance schema）。",
-            "9. 检查：compliance audit 台账.xlsx --year 2025；由决定记录生成台账：compliance export 目录 台账.xlsx。",
-            "",
-            "列说明",
-        ]
-        for i, line in enumerate(lines, start=1):
-            ws.cell(row=i, column=1, value=line)
-        ws["A1"].font = Font(bold=True, size=14)
-        row = len(lines) + 1
-        for j, head in enumerate(("工作表", "列名", "字段", "类型", "可选值"), start=1):
-            ws.cell(row=row, column=j, value=head).font = Font(bold=True)
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        for letter, width in zip("ABCDE", (16, 34, 36, 14, 60)):
+            ws.column_dimensions[letter].width = width
+        title = WriteOnlyCell(ws, value="征收决定及重大事项台账 · 填写说明（台账格式第 1 版）")
+        title.font = Font(bold=True, size=14)
+        ws.append([title])
+        for line in INSTRUCTIONS:
+            ws.append([line])
+        ws.append([])
+        heads = []
+        for head in ("工作表", "列名", "字段", "类型", "可选值"):
+            cell = WriteOnlyCell(ws, value=head)
+            cell.font = Font(bold=True)
+            heads.append(cell)
+        ws.append(heads)
         for record_type, sheet in TYPE_SHEETS.items():
             for col in layout(record_type):
-                row += 1
-                values = (sheet, col.header, col.key, _type_words(col.ftype), "、".join(col.choices))
-                for j, v in enumerate(values, start=1):
-                    ws.cell(row=row, column=j, value=v).alignment = Alignment(vertical="top")
-        for letter, width in zip("ABCDE", (16, 34, 36, 10, 60)):
-            ws.column_dimensions[letter].width = width
+                ws.append([sheet, col.header, col.key, _type_words(col.ftype), "、".join(col.choices)])
 
     def add(self, record: Record) -> list[str]:
         """Append a record; returns what the ledger could not hold."""
+        from openpyxl.cell import WriteOnlyCell
         values, lost = record_row(record)
         ws = self.sheets[record.type]
-        self.rows[record.type] += 1
-        r = self.rows[record.type]
-        for i, (col, value) in enumerate(zip(layout(record.type), values), start=1):
-            if value is None:
-                continue
-            cell = ws.cell(row=r, column=i, value=value)
+        row = []
+        for value in values:
             if isinstance(value, dt.date):
+                cell = WriteOnlyCell(ws, value=value)
                 cell.number_format = DATE_FORMAT
+                row.append(cell)
+            else:
+                row.append(value)
+        ws.append(row)
         return lost
 
     def save(self, path: Path) -> None:
         from .atomic import atomic_writer
-        first = next(iter(self.sheets.values()), None)
-        if first is not None:
-            self.wb.active = self.wb.worksheets.index(first)
         with atomic_writer(path, binary=True) as f:
             self.wb.save(f)
+
+
+INSTRUCTIONS = [
+    "1. 每个工作表对应一类决定（房屋征收决定 / 房屋征收补偿决定 / 重大事项决策），每行一项决定；第 1 行为列名，请勿修改。",
+    "2. 橙色列名为必填项：记录编号（同一批次内唯一）、标题、决定机关、决定机关层级；房屋征收决定还须填房屋征收部门、公共利益类型、被征收户数，"
+    "补偿决定须填所属征收决定编号、被征收户编号，重大事项须填事项类别。",
+    "3. 程序步骤按列填写日期：已完成的步骤填日期；未进行的步骤留空；已完成但日期不详的填“日期不详”。",
+    "4. 日期可填 Excel 日期或 2025-03-01、2025年3月1日、2025/3/1；仅知月份的填 2025-03（依赖具体日期的规则将报告“无法判断”）。",
+    "5. 期间类步骤（如补偿方案公布征求意见）填开始日期和结束日期。",
+    "6. 同一步骤进行了多次的，各次之间用“；”分隔，该步骤的其他列按相同顺序用“；”分隔（某次没有的留空）。",
+    "7. 下拉列表列请选择列表中的值；多选列（如公告内容、上会材料）各值之间用“、”分隔；是/否列填“是”或“否”。",
+    "8. 台账记录不了的内容（豁免、分户步骤、经办人、备注及其他字段）请使用 YAML 决定记录（格式见 compliance schema）。",
+    "9. 审查：compliance audit 台账.xlsx --year 2025；由决定记录生成台账：compliance export 记录目录 台账.xlsx。",
+    "10. 下表列出各工作表的全部列：列名、对应的记录字段、类型和可选值。",
+]
 
 
 def _type_words(ftype: Any) -> str:

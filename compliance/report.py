@@ -16,6 +16,7 @@ from .findings import Finding, apply_waivers, make_finding
 from .profiles import Profile, load_profile
 from .records import LoadedRecord, load_record
 from .rulebook import SEVERITY_ORDER
+from .vocabulary import HOUSEHOLD_KIND_NAMES
 
 FAIL_ON = {"blocking": 3, "major": 2, "minor": 1, "never": 99}
 
@@ -81,15 +82,15 @@ class Checker:
         return self._profiles[name]
 
     def check_file(self, path: Path, as_of: dt.date, lang: str, profile: str | None = None,
-                   include_all: bool = False) -> RecordReport:
+                   include_all: bool = False, explain: bool = False) -> RecordReport:
         try:
             loaded = load_record(path)
         except InputError as e:
             return RecordReport(file=str(path), error=e)
-        return self.check_loaded(loaded, as_of, lang, profile, include_all)
+        return self.check_loaded(loaded, as_of, lang, profile, include_all, explain)
 
     def check_loaded(self, loaded: LoadedRecord, as_of: dt.date, lang: str, profile: str | None = None,
-                     include_all: bool = False) -> RecordReport:
+                     include_all: bool = False, explain: bool = False) -> RecordReport:
         record = loaded.record
         report = RecordReport(file=str(loaded.path), id=record.id, type=record.type, title=record.title,
                               notes=list(loaded.notes))
@@ -111,9 +112,11 @@ class Checker:
         report.notes += facts.notes
         if not self.evaluator.rulebook.for_type(record.type):
             report.notes.append(f"no rules for {record.type} records in this rule set: nothing was checked")
-        if record.household_entries:
-            report.notes.append("household_entries are read and validated, but no rule in this rule set checks them yet")
-        findings = [make_finding(r, record, facts, prof, lang) for r in results
+        household_rules = any(k in HOUSEHOLD_KIND_NAMES for r in self.evaluator.rulebook.for_type(record.type)
+                              for c in r.checks for k in (c.each, *c.need_kinds))
+        if record.household_entries and not household_rules:
+            report.notes.append("household_entries are read and validated, but no rule in this rule set checks them")
+        findings = [make_finding(r, record, facts, prof, lang, explain) for r in results
                     if include_all or r.result in (VIOLATED, NOT_EVALUABLE)]
         apply_waivers(findings, record, as_of, lang)
         report.findings = sorted(findings, key=Finding.sort_key)
@@ -121,6 +124,6 @@ class Checker:
 
 
 def check_files(checker: Checker, paths: list[Path], as_of: dt.date, lang: str, profile: str | None,
-                include_all: bool) -> Report:
-    records = [checker.check_file(p, as_of, lang, profile, include_all) for p in paths]
+                include_all: bool, explain: bool = False) -> Report:
+    records = [checker.check_file(p, as_of, lang, profile, include_all, explain) for p in paths]
     return Report(as_of, lang, records)

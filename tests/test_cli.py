@@ -167,3 +167,16 @@ def test_wheel_ships_rules_and_profiles(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert out.returncode == 0, out.stderr
     assert str(site) in out.stdout
+
+
+def test_explain_shows_the_requirement_the_facts_and_the_period(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8").replace("end: 2025-03-31, publisher", "end: 2025-03-30, publisher")
+    path = tmp_path / "c29.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = run("check", str(path), "--as-of", "2026-01-01", "--explain", "--format", "json")
+    f = {f["rule"]: f for f in json.loads(out.stdout)["records"][0]["findings"]}["D590-10-COMMENT-30D"]
+    joined = "\n".join(f["explanation"])
+    assert "plan_comment.start + 30 days" in joined and "end=2025-03-30" in joined
+    assert "2025-03-01 → 2025-03-31" in joined and "不计首日" in joined
+    assert f["periods"] == [{"expression": "plan_comment.start + 30 days", "start": "2025-03-01",
+                             "last_day": "2025-03-31", "counting": "exclude_start_day", "days_counted": 30}]

@@ -21,14 +21,15 @@ from .common import as_of_option, console, lang_option, parse_as_of, profile_opt
 @click.option("--fail-on", type=click.Choice(["blocking", "major", "minor", "never"]), default="major", show_default=True,
               help="Exit 1 when an unwaived violation at or above this severity is found.")
 @click.option("--all", "include_all", is_flag=True, help="Also list satisfied and not-applicable rules.")
+@click.option("--explain", is_flag=True, help="For each finding, the facts and computed dates that decided it.")
 @rules_option
-def check(files, fmt, lang, as_of, profile, fail_on, include_all, rules_dir) -> None:
+def check(files, fmt, lang, as_of, profile, fail_on, include_all, explain, rules_dir) -> None:
     """Check decision records and report every finding with its legal basis."""
     day = parse_as_of(as_of)
     checker = Checker(Evaluator(rulebook(rules_dir)))
     if profile:
         checker.profile(profile)  # a bad --profile is a usage error, before any record
-    report = check_files(checker, list(files), day, lang, profile, include_all)
+    report = check_files(checker, list(files), day, lang, profile, include_all, explain)
     if fmt == "json":
         click.echo(json_report.render(report))
     else:

@@ -8,7 +8,7 @@ from .checklist_text import MARKS, status_name
 
 def _cell(text: str) -> str:
     """One table cell: pipes escaped, line breaks kept as <br>."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>").strip() or "—"
+    return str(text).replace("|", "\\|").replace("\n", "<br>").strip() or "—"
 
 
 def _when(item: Item, lang: str) -> str:

@@ -29,6 +29,8 @@ def finding_dict(f: Finding, lang: str) -> dict:
         out["notes"] = f.notes
     if f.periods:
         out["periods"] = [p.as_dict() for p in f.periods]
+    if f.explanation:
+        out["explanation"] = f.explanation
     return out
 
 

@@ -69,8 +69,12 @@ def _details(r: RecordReport, lang: str) -> Group:
         head.append(f"{i18n.text(f.result, lang)} · {i18n.text(f.severity, lang)}", style=RESULT_STYLE[f.result])
         body = Text(f.message, overflow="fold")
         body.append(f"\n→{f.remediation}")
-        for period in f.periods:
-            body.append("\n⏱ " + i18n.period_line(period, lang), style="dim")
+        if f.explanation:
+            for line in f.explanation:
+                body.append("\n" + line, style="italic")
+        else:
+            for period in f.periods:
+                body.append("\n⏱ " + i18n.period_line(period, lang), style="dim")
         for note in f.notes:
             body.append(f"\n※ {note}", style="dim")
         if f.waiver:

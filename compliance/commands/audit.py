@@ -1,0 +1,97 @@
+"""`compliance audit PATH...`: check a year's records (files, directories, ledgers) and
+write one report with per-record findings and a summary."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from .. import __version__, i18n
+from .. import audit as batch
+from ..atomic import report_output
+from ..formats.audit_base import ENCODING, FORMATS, NEWLINE, AuditMeta, rule_rows, writer_class
+from ..profiles import load_profile
+from .common import as_of_option, lang_option, parse_as_of, profile_option, rulebook, rules_option
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--year", type=click.IntRange(1990, 2100), metavar="YYYY",
+              help="Only records whose decision (the `decision` step) is dated in this year; "
+                   "records without a decision date are included, with a note.")
+@click.option("--jobs", "-j", type=click.IntRange(0, 64), default=0, show_default=True,
+              help="Worker processes; 0 = one per CPU for large batches, 1 = no workers.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--out", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to FILE (atomically) instead of standard output.")
+@lang_option
+@as_of_option
+@profile_option
+@click.option("--fail-on", type=click.Choice(["blocking", "major", "minor", "never"]), default="major", show_default=True,
+              help="Exit 1 when an unwaived violation at or above this severity is found.")
+@rules_option
+@click.pass_context
+def audit(ctx, paths, year, jobs, fmt, out, lang, as_of, profile, fail_on, rules_dir) -> None:
+    """Audit many decision records at once: directories, record files and .xlsx ledgers."""
+    day = parse_as_of(as_of)
+    book = rulebook(rules_dir)
+    if profile:
+        load_profile(profile)  # a bad --profile is a usage error, before any record
+    if out is not None and not out.parent.is_dir():
+        raise click.BadParameter(f"directory {out.parent} does not exist", param_hint="--out")
+    debug = bool((ctx.obj or {}).get("debug"))
+    options = batch.Options(as_of=day, lang=lang, profile=profile, year=year, rules_dir=rules_dir, debug=debug)
+    meta = AuditMeta(as_of=day.isoformat(), lang=lang, tool_version=__version__, year=year,
+                     inputs=[str(p) for p in paths], generated=dt.datetime.now().isoformat(timespec="seconds"),
+                     rules=rule_rows(book, lang))
+    progress = _progress(lang)
+    with report_output(out, encoding=ENCODING.get(fmt, "utf-8"), newline=NEWLINE.get(fmt)) as stream:
+        writer = _writer(fmt, stream, meta, to_terminal=out is None)
+        with progress or nullcontext():
+            task = None
+
+            def start(total: int) -> None:
+                nonlocal task
+                if progress is not None:
+                    task = progress.add_task(i18n.text("audit_progress", lang), total=total)
+
+            def advance(n: int) -> None:
+                if progress is not None and task is not None:
+                    progress.advance(task, n)
+
+            outcome = batch.run(paths, options, writer, jobs=jobs, progress=advance, on_start=start, rulebook=book)
+    summary = outcome.summary
+    if out is not None or fmt != "text":
+        s = summary.as_dict()
+        line = i18n.text("summary", lang).format(**{k: s[k] for k in ("records", "fail", "incomplete", "pass", "error")})
+        if out is not None:
+            line += "；" if lang == "zh" else "; "
+            line += i18n.text("audit_written", lang).format(path=out)
+        click.echo(line, err=True)
+    sys.exit(summary.exit_code(fail_on))
+
+
+def _progress(lang: str):
+    """A progress bar on stderr, only when stderr is a terminal (never in pipes or logs)."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+
+
+def _writer(fmt: str, stream, meta: AuditMeta, to_terminal: bool):
+    cls = writer_class(fmt)
+    if fmt == "text":
+        tty = to_terminal and sys.stdout.isatty()
+        width = shutil.get_terminal_size((100, 24)).columns if tty else 100
+        console = Console(file=stream, width=width, force_terminal=tty, no_color=not tty, highlight=False)
+        return cls(stream, meta, console=console)
+    return cls(stream, meta)
+
+
+COMMANDS = [audit]
