@@ -9,7 +9,7 @@ from compliance import vocabulary as voc
 from compliance.loader import load_data
 from compliance.rulebook import bundled_rules_dir
 
-BASES = ("expropriation.yaml", "major_matter.yaml")
+BASES = ("expropriation.yaml", "major_matter.yaml", "expropriation-households.yaml", "compensation.yaml")
 
 
 def load_bases() -> dict[str, dict]:
@@ -50,21 +50,33 @@ def mutate_step(rng: random.Random, step: dict, kinds: dict) -> dict:
     return step
 
 
+def mutate_steps(rng: random.Random, steps: list[dict], kinds: dict) -> list[dict]:
+    out = []
+    for step in steps:
+        if rng.random() < 0.12:
+            continue
+        out.append(mutate_step(rng, step, kinds) if rng.random() < 0.5 else step)
+        if rng.random() < 0.03:
+            out.append(dict(step))
+    if rng.random() < 0.2:
+        extra = rng.choice(list(kinds.values()))
+        out.append({"kind": extra.name, "date": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"})
+    return out
+
+
 def generate(rng: random.Random, bases: dict[str, dict]) -> tuple[dict, dict, dt.date]:
     """(record data, profile overrides, as_of)."""
     base = copy.deepcopy(bases[rng.choice(BASES)])
-    kinds = voc.KINDS_BY_TYPE[base["type"]]
-    steps = []
-    for step in base["steps"]:
-        if rng.random() < 0.12:
-            continue
-        steps.append(mutate_step(rng, step, kinds) if rng.random() < 0.5 else step)
-        if rng.random() < 0.03:
-            steps.append(dict(step))
-    if rng.random() < 0.2:
-        extra = rng.choice(list(kinds.values()))
-        steps.append({"kind": extra.name, "date": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"})
-    base["steps"] = steps
+    base["steps"] = mutate_steps(rng, base["steps"], voc.KINDS_BY_TYPE[base["type"]])
+    for entry in base.get("household_entries", []):
+        entry["steps"] = mutate_steps(rng, entry["steps"], voc.KINDS_BY_TYPE["household"])
+        for attr in ("residential", "business_use", "onsite_swap_requested", "owner_unclear"):
+            if rng.random() < 0.2:
+                entry[attr] = rng.choice([True, False])
+    if base["type"] == "compensation_decision":
+        for attr in ("owner_unclear", "business_use"):
+            if rng.random() < 0.2:
+                base[attr] = rng.choice([True, False])
     if base["type"] == "expropriation_decision":
         base["households"] = rng.choice([5, 60, 120, 312, 900])
         base["objecting_households"] = rng.randint(0, base["households"])
@@ -76,13 +88,14 @@ def generate(rng: random.Random, bases: dict[str, dict]) -> tuple[dict, dict, dt
         for key in ("public_interest_evidence", "dilapidation_evidence"):
             if rng.random() < 0.1:
                 base.pop(key, None)
-    else:
+    elif base["type"] == "major_matter":
         base["category"] = rng.choice(["important_decision", "major_project", "large_expenditure", "other"])
         base["amount_cny"] = rng.choice([5_000_000, 35_000_000])
-    base["is_major_decision"] = rng.choice([True, False, None])
-    if base["is_major_decision"] is None:
-        del base["is_major_decision"]
-    base["technical_matter"] = rng.choice([True, False])
+    if base["type"] != "compensation_decision":
+        base["is_major_decision"] = rng.choice([True, False, None])
+        if base["is_major_decision"] is None:
+            del base["is_major_decision"]
+        base["technical_matter"] = rng.choice([True, False])
     base["issuer"] = dict(base["issuer"], level=rng.choice(
         ["district_government", "department", "city_government", base["issuer"]["level"]]))
     profile = {
@@ -90,5 +103,5 @@ def generate(rng: random.Random, bases: dict[str, dict]) -> tuple[dict, dict, dt
         "large_expenditure_threshold_cny": rng.choice([None, 10_000_000]),
         "period_counting": rng.choice(["exclude_start_day", "include_start_day"]),
     }
-    as_of = dt.date(2025, 3, 1) + dt.timedelta(days=rng.randint(0, 480))
+    as_of = dt.date(2025, 3, 1) + dt.timedelta(days=rng.randint(0, 660))
     return base, profile, as_of
