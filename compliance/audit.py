@@ -26,7 +26,6 @@ from . import ledger
 from .dates import RecordDate
 from .errors import InputError
 from .evaluate import NOT_EVALUABLE, SATISFIED, VIOLATED, WAIVED, Evaluator
-from .findings import REPORTED
 from .formats.audit_base import place
 from .formats.json_report import record_dict
 from .models import Record
@@ -154,13 +153,46 @@ def decision_date(record: Record) -> RecordDate | None:
     return min(dates) if dates else None
 
 
+_EVALUATOR: tuple[Rulebook, Evaluator, int] | None = None
+
+
+def _evaluator(book: Rulebook) -> Evaluator:
+    """This process's Evaluator for a rulebook: compiling the rules again for each run in
+    one process (tests, a library caller) would be wasted; it is never shared across
+    processes (a forked worker makes its own: see _init_worker)."""
+    global _EVALUATOR
+    if _EVALUATOR is None or _EVALUATOR[0] is not book or _EVALUATOR[2] != os.getpid():
+        _EVALUATOR = (book, Evaluator(book), os.getpid())
+    return _EVALUATOR[1]
+
+
+class _RecordingEvaluator:
+    """The Evaluator, keeping the last record's rule results: the summary needs the
+    satisfied rules, and asking check_loaded for them (include_all) would render a
+    finding for every satisfied rule only to throw it away (a sixth of the run time)."""
+
+    def __init__(self, evaluator: Evaluator):
+        self._evaluator = evaluator
+        self.last: list = []
+
+    def __getattr__(self, name: str):
+        return getattr(self._evaluator, name)
+
+    def evaluate(self, record, profile, as_of):
+        self.last = []
+        results, facts = self._evaluator.evaluate(record, profile, as_of)
+        self.last = results
+        return results, facts
+
+
 class Worker:
     """Checks tasks with its own Checker: one per process, never shared (durable-rules)."""
 
     def __init__(self, options: Options, rulebook: Rulebook | None = None):
         self.options = options
         book = rulebook or load_rulebook(Path(options.rules_dir) if options.rules_dir else None)
-        self.checker = Checker(Evaluator(book))
+        self.evaluator = _RecordingEvaluator(_evaluator(book))
+        self.checker = Checker(self.evaluator)
 
     def check(self, task: Task) -> dict:
         try:
@@ -184,9 +216,9 @@ class Worker:
             return {"excluded": {"file": task.path, "location": location, "id": loaded.record.id,
                                  "type": loaded.record.type, "title": loaded.record.title,
                                  "decision_date": str(decided)}}
-        report = self.checker.check_loaded(loaded, opts.as_of, opts.lang, opts.profile, include_all=True)
-        satisfied = sorted({f.rule.id for f in report.findings if f.result == SATISFIED})
-        report.findings = [f for f in report.findings if f.result in REPORTED]
+        self.evaluator.last = []
+        report = self.checker.check_loaded(loaded, opts.as_of, opts.lang, opts.profile)
+        satisfied = sorted({r.rule.id for r in self.evaluator.last if r.result == SATISFIED}) if not report.error else []
         rec = record_dict(report, opts.lang)
         rec["location"] = location
         rec["decision_date"] = str(decided) if decided else None

@@ -28,7 +28,7 @@ from .models import Record, Step, suggest
 from .periods import counted_days
 from .profiles import Profile, load_profile
 from .records import LoadedRecord
-from .rulebook import SEVERITY_ORDER, Check, Rule
+from .rulebook import SEVERITY_ORDER, Check, Rule, Rulebook
 
 DONE, MISSING, PENDING, WAIVED = "done", "missing", "pending", "waived"
 STATUS_ORDER = (MISSING, PENDING, NOT_EVALUABLE, WAIVED, DONE, NOT_APPLICABLE)
@@ -349,10 +349,12 @@ class _Builder:
         self.record, self.gate, self.profile, self.as_of, self.lang = record, gate, profile, as_of, lang
         self.members = gate_members(evaluator.rulebook.rules, record.type, gate)
         self.rulebook_checks = {r.id: r.checks for r in evaluator.rulebook.rules}
-        self.timeline = _Timeline(evaluator, record, gate, profile, as_of)
+        # Dozens of evaluations follow (one per gate day tried): run only the gate's rules.
+        gate_rules = [r for r in evaluator.rulebook.rules if r.id in self.members]
+        self.timeline = _Timeline(Evaluator(Rulebook(gate_rules, evaluator.rulebook.source)),
+                                  record, gate, profile, as_of)
         gates = record.steps_of(gate)
         self.held = any(not _planned(s, as_of) for s in gates)
-        self.planned = bool(gates) and not self.held
         self.hi = _add_years(as_of, HORIZON_YEARS)
         later = [d for s in record.steps if _planned(s, as_of) for d in [_when(s)] if d != dt.date.max]
         self.horizon = max(later) if later else None     # when every planned step is done
@@ -384,8 +386,8 @@ class _Builder:
         due = None
         if result == SATISFIED and not _running(snap, rr, members, self.gate):
             status = DONE
-        elif rule_id in self.waivers and result in (VIOLATED, NOT_EVALUABLE):
-            status = WAIVED
+        elif rule_id in self.waivers and result != NOT_APPLICABLE:
+            status = WAIVED     # the office accepted it: not a reason to wait
         elif result == NOT_EVALUABLE:
             status = NOT_EVALUABLE
         elif self.held:
@@ -401,6 +403,8 @@ class _Builder:
                 later = self.timeline.at(self.horizon).results.get(rule_id)
                 if later is not None and _item_result(later, members) == VIOLATED:
                     status, snap, rr, result = MISSING, self.timeline.at(self.horizon), later, VIOLATED
+                    if rule_id in self.waivers:
+                        status = WAIVED
         return self._describe(rr, members, status, result, snap, satisfying, due or None)
 
     def _describe(self, rr: RuleResult, members, status: str, result: str, snap: _Snapshot,
@@ -422,7 +426,7 @@ class _Builder:
             w = self.waivers[rr.rule.id]
             item.waiver = {**w.model_dump(mode="json"), "expires": str(w.expires) if w.expires else None}
             item.detail = i18n.text("cl_waived_detail", self.lang).format(
-                reason=w.reason, by="，".join(x for x in (w.approved_by, w.doc) if x) or "—",
+                reason=w.reason, by=self._sep.join(x for x in (w.approved_by, w.doc) if x) or "—",
                 expires=str(w.expires) if w.expires else "—")
         elif status == NOT_EVALUABLE:
             item.detail = i18n.not_evaluable_reason(view, None, self.profile, self.lang)
@@ -432,8 +436,12 @@ class _Builder:
             item.detail = finding.message
         return item
 
+    @property
+    def _sep(self) -> str:
+        return "；" if self.lang == "zh" else "; "
+
     def _done_detail(self, rr: RuleResult, members: tuple[int, ...], steps: list[Step], snap: _Snapshot) -> str:
-        sep = "；" if self.lang == "zh" else "; "
+        sep = self._sep
         if steps:
             return sep.join(describe_step(s, self.record.type, self.profile, self.lang, label=len(steps) > 1)
                             for s in sorted(steps, key=_when)[:3])
@@ -462,7 +470,7 @@ class _Builder:
         if not planned:
             return ""
         return i18n.text("cl_planned", self.lang).format(
-            steps="；".join(describe_step(s, self.record.type, self.profile, self.lang, label=True)
+            steps=self._sep.join(describe_step(s, self.record.type, self.profile, self.lang, label=True)
                            for s in sorted(planned, key=_when)[:3]))
 
     # -- the headline
@@ -471,8 +479,8 @@ class _Builder:
         dated = [_when(s) for s in self.record.steps if _when(s) != dt.date.max]
         lo = min([self.as_of, *dated])
 
-        def violated(day: dt.date) -> set[tuple[str, int]]:
-            out = set()
+        def states(day: dt.date) -> dict[tuple[str, int], str]:
+            out = {}
             for rule_id, members in self.members.items():
                 if rule_id in self.waivers:
                     continue
@@ -482,19 +490,27 @@ class _Builder:
                     late = self.rulebook_checks[rule_id][index].due is not None
                     snap = self.timeline.judged(day, self.hi) if late else self.timeline.at(day)
                     rr = snap.results.get(rule_id)
-                    if rr is None or rr.applicability != "applies":
-                        continue
-                    if any(c.index == index and c.result == VIOLATED for c in rr.checks):
-                        out.add((rule_id, index))
+                    if rr is not None and rr.applicability == "applies":
+                        out[(rule_id, index)] = next(c.result for c in rr.checks if c.index == index)
             return out
 
-        start, end = violated(lo), violated(self.hi)
-        if start & end:
+        def having(st: dict, result: str) -> set:
+            return {k for k, v in st.items() if v == result}
+
+        start, end = states(lo), states(self.hi)
+        if having(start, VIOLATED) & having(end, VIOLATED):
             return None       # violated however long one waits: something is missing
         # Violated only late: a deadline (an announcement within 20 working days), not a wait.
-        deadlines = end - start
-        day = first_day(lo, self.hi, lambda d: not (violated(d) - deadlines))
-        if day is None or violated(day):
+        deadlines = having(end, VIOLATED) - having(start, VIOLATED)
+        # Uncertain now but sure later (a date known only to the month): not yet surely lawful.
+        settles = having(end, SATISFIED)
+
+        def lawful(day: dt.date) -> bool:
+            st = states(day)
+            return not (having(st, VIOLATED) - deadlines) and not (having(st, NOT_EVALUABLE) & settles)
+
+        day = first_day(lo, self.hi, lawful)
+        if day is None or having(states(day), VIOLATED):
             return None
         return day
 
@@ -534,29 +550,10 @@ def build_checklist(evaluator: Evaluator, loaded: LoadedRecord, gate: str, as_of
     gates = record.steps_of(gate)
     gate_date = str(gates[0].get("date")) if gates and gates[0].get("date") else None
     notes = [n for n in builder.now().facts.notes if "planned" not in n]
+    if not evaluator.rulebook.for_type(record.type):
+        notes.append(f"no rules for {record.type} records in this rule set: nothing was checked")
     return Checklist(
         file=str(loaded.path), record_id=record.id, record_type=record.type, title=record.title, gate=gate,
         as_of=as_of, profile=prof.name, lang=lang, items=sorted(items, key=Item.sort_key),
         earliest_date=builder.earliest(), gate_state="held" if builder.held else "planned" if gates else None,
         gate_date=gate_date, notes=list(loaded.notes) + notes)
-
-
-def as_dict(cl: Checklist) -> dict[str, Any]:
-    """The JSON checklist report (cli-contract.md, `compliance-checklist/1`)."""
-    return {
-        "format": "compliance-checklist/1",
-        "record": cl.record_id,
-        "gate": cl.gate,
-        "as_of": cl.as_of.isoformat(),
-        "ready": cl.ready,
-        "earliest_date": cl.earliest_date.isoformat() if cl.earliest_date else None,
-        "items": [{
-            "rule": i.rule.id,
-            "status": i.status,
-            "title": i.rule.title.get(cl.lang),
-            "basis": i.rule.basis(cl.lang),
-            "steps": i.steps,
-            "due": i.due.isoformat() if i.due else None,
-            "detail": i.detail,
-        } for i in cl.items],
-    }

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 EARLIEST_YEAR = 1990
 LATEST_YEAR = 2100
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９－／．", "0123456789-/.")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９－／．。‐‑‒–—―−", "0123456789-/..-------")
+_SPACES = re.compile(r"\s+")
+# 二〇二五年四月二十五日, as official documents date themselves
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DATE = re.compile(r"^([〇○零Ｏ一二三四五六七八九]{4})年([〇○零一二三四五六七八九十]{1,3})月"
+                      r"(?:([〇○零一二三四五六七八九十]{1,4})日)?$")
 _DAY_FORMS = [
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), "iso"),
     (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"), "chinese"),
@@ -61,9 +67,19 @@ def parse_date(value: object) -> RecordDate:
     if isinstance(value, dt.date):
         _check_year(value.year, str(value))
         return RecordDate(value, value, value.isoformat(), "iso")
-    if not isinstance(value, str):
-        raise DateError(f"expected a date such as 2025-03-01, got {value!r}")
-    text = unicodedata.normalize("NFKC", value).translate(_FULLWIDTH).strip()
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise DateError(f"expected a date such as 2025-03-01, got {_shown(value)}")
+    if isinstance(value, float):
+        raise DateError(f"{value!r} was read as a number: write 2025-03 for a month (or quote it, '{value!r}')")
+    if isinstance(value, int):
+        raise DateError(f"{value!r} is a number, not a date: write it as 2025-03-01 (or 2025-03 when only "
+                        "the month is known)")
+    if len(value) > 40:
+        raise DateError(f"{_shown(value)} is not a date: write 2025-03-01")
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", value).translate(_FULLWIDTH))
+    cn = _CN_DATE.match(text)
+    if cn:
+        return _from_chinese_numerals(value, cn)
     for pattern, form in _DAY_FORMS:
         m = pattern.match(text)
         if m:
@@ -73,7 +89,7 @@ def parse_date(value: object) -> RecordDate:
                 day = dt.date(y, mo, d)
             except ValueError:
                 raise DateError(f"{value!r} is not a real date (check the day and month)") from None
-            return RecordDate(day, day, value, form)
+            return RecordDate(day, day, value, _form(form, value, text))
     for pattern, form in _MONTH_FORMS:
         m = pattern.match(text)
         if m:
@@ -82,9 +98,9 @@ def parse_date(value: object) -> RecordDate:
             if not 1 <= mo <= 12:
                 raise DateError(f"{value!r} is not a real month")
             last = calendar.monthrange(y, mo)[1]
-            return RecordDate(dt.date(y, mo, 1), dt.date(y, mo, last), value, form)
+            return RecordDate(dt.date(y, mo, 1), dt.date(y, mo, last), value, _form(form, value, text))
     raise DateError(
-        f"{value!r} is not a date: write 2025-03-01 (or 2025年3月1日, 2025/3/1, 2025.3.1; "
+        f"{_shown(value)} is not a date: write 2025-03-01 (or 2025年3月1日, 2025/3/1, 2025.3.1; "
         "2025-03 when only the month is known)"
     )
 
@@ -94,3 +110,40 @@ def _check_year(year: int, written: str) -> None:
         raise DateError(
             f"{written!r}: year {year} is outside {EARLIEST_YEAR}-{LATEST_YEAR}; check for a typo"
         )
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:18] + "…" + text[-18:]
+
+
+def _form(form: str, written: str, text: str) -> str:
+    """The spelling, with `-fullwidth` when full-width digits, Chinese punctuation or spaces
+    were normalised (so the reader is told, even for an ISO date)."""
+    return form if written.strip() == text else f"{form}-fullwidth"
+
+
+def _cn_number(text: str) -> int | None:
+    if "十" not in text:
+        return int("".join(str(_CN_DIGITS[c]) for c in text)) if all(c in _CN_DIGITS for c in text) else None
+    tens, _, units = text.partition("十")
+    if len(tens) > 1 or len(units) > 1 or (tens and tens not in _CN_DIGITS) or (units and units not in _CN_DIGITS):
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+
+
+def _from_chinese_numerals(value: str, m: re.Match) -> RecordDate:
+    y, mo = _cn_number(m.group(1)), _cn_number(m.group(2))
+    d = _cn_number(m.group(3)) if m.group(3) else None
+    if y is None or mo is None or (m.group(3) and d is None):
+        raise DateError(f"{value!r} is not a date: write 2025-03-01 (or 二〇二五年三月一日)")
+    _check_year(y, value)
+    if d is None:
+        if not 1 <= mo <= 12:
+            raise DateError(f"{value!r} is not a real month")
+        return RecordDate(dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1]), value, "chinese-numerals")
+    try:
+        day = dt.date(y, mo, d)
+    except ValueError:
+        raise DateError(f"{value!r} is not a real date (check the day and month)") from None
+    return RecordDate(day, day, value, "chinese-numerals")

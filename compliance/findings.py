@@ -10,6 +10,7 @@ from . import i18n
 from .dates import RecordDate
 from .explain import explain as explain_finding
 from .evaluate import NOT_APPLICABLE, NOT_EVALUABLE, SATISFIED, VIOLATED, WAIVED, CheckResult, RuleResult
+from . import vocabulary as voc
 from .facts import Facts
 from .models import Record, Step
 from .periods import CalendarNotCovered, chain_last_day, counted_days
@@ -76,12 +77,14 @@ class _Context:
         self.anchor: Step | None = None
         self.witnesses: list[Step] = []
         self._witness_ids: list[str] = []
+        self.household: str | None = None
         self.check: Check | None = None
         for check_result in checks:
             worst = check_result.worst_anchors()
             if isinstance(check_result.index, int) and worst:
                 self.check = rule.checks[check_result.index]
                 self.anchor = facts.steps.get(worst[0].anchor)
+                self.household = facts.households.get(worst[0].anchor)
                 self._witness_ids = [w for w in worst[0].witnesses if w in facts.steps]
                 self.witnesses = [facts.steps[w] for w in self._witness_ids]
                 break
@@ -94,7 +97,13 @@ class _Context:
         for fid in self._witness_ids:
             if self.facts.kinds.get(fid) == kind:
                 return self.facts.steps[fid]
-        done = [self.facts.steps[fid] for fid, k in self.facts.kinds.items() if k == kind]
+        # the anchor's own household first: a message must not quote another household's steps
+        same = [fid for fid, k in self.facts.kinds.items() if k == kind
+                and self.facts.households.get(fid) == self.household]
+        others = [fid for fid, k in self.facts.kinds.items() if k == kind and fid not in same]
+        if voc.HOUSEHOLD_KIND_NAMES.__contains__(kind) and self.household is not None:
+            others = []  # another household's step says nothing about this one
+        done = [self.facts.steps[fid] for fid in (same or others)]
         dated = sorted(done, key=lambda s: (s.get("date") or s.get("start") or RecordDate(dt.date.max, dt.date.max)))
         return dated[0] if dated else None
 

@@ -55,7 +55,7 @@ _TEXT = {
     "cl_earliest_unknown": ("最早日期无法确定：尚有缺失事项", "Earliest lawful date unknown: something is missing"),
     "cl_gate_held": ("「{gate}」已于 {date} 进行", "{gate} took place on {date}"),
     "cl_gate_planned": ("「{gate}」计划于 {date} 进行", "{gate} is planned for {date}"),
-    "cl_too_early": ("早于最早可行日期", "before the earliest lawful date"),
+    "cl_too_early": ("早于可确认合法的最早日期", "before the earliest date that can be confirmed lawful"),
     "cl_counts": ("缺失 {missing}，待完成 {pending}，无法判断 {not_evaluable}，已豁免 {waived}，已完成 {done}",
                   "{missing} missing, {pending} pending, {not_evaluable} not evaluable, {waived} waived, {done} done"),
     "cl_due": ("自 {date} 起可完成", "can be done from {date}"),
@@ -71,13 +71,15 @@ _TEXT = {
     "rec_done": ("已记录「{label}」{date}：{file}", "Recorded {label} {date} in {file}"),
     "rec_backup": ("原文件已备份为 {backup}", "previous version kept as {backup}"),
     "rec_next": ("可重新运行 compliance checklist 查看进展。", "Rerun `compliance checklist` to see the progress."),
+    "rec_reformatted": ("注意：文件另有 {n} 行的排版被统一调整（内容未变）",
+                        "note: the layout of {n} other line(s) was normalised (the content is unchanged)"),
     # audit reports (compliance audit)
     "audit_report": ("合规审查报告", "Compliance audit report"),
     "audit_scope": ("审查范围", "Scope"),
     "audit_year": ("{year} 年作出的决定", "decisions made in {year}"),
     "audit_all_years": ("全部记录（不限年度）", "all records (any year)"),
     "audit_generated": ("生成", "Generated"),
-    "audit_rules_used": ("规则", "Rules"),
+    "audit_rules_clean": ("另有 {n} 条规则在其适用的记录中均已满足", "{n} more rule(s) were satisfied by every record they applied to"),
     "audit_status_heading": ("审查结论", "Records by status"),
     "audit_severity_heading": ("按严重程度", "Findings by severity"),
     "audit_rule_heading": ("按规则", "Findings by rule"),
@@ -189,6 +191,7 @@ _OP_WORDS = {
     "at_least": ("不少于", "at least"), "more_than": ("多于", "more than"),
     "is": ("为", "is"), "in": ("属于", "is one of"), "contains": ("包含", "contains"),
     "contains_all": ("包含全部", "contains all of"), "has": ("已记录", "is recorded"),
+    "lacks": ("不包含", "does not contain"), "matches": ("符合格式", "matches"),
     "same_as": ("与之相同：", "is the same as"),
 }
 
@@ -203,9 +206,13 @@ def describe_check(check: Check, record_type_name: str, lang: str) -> str:
     def condition(cond) -> str:
         zh, en = _OP_WORDS[cond.op]
         word = en if lang == "en" else zh
+        subject = cond.field + "".join(f" + {p}" for p in cond.shift)
         if cond.op == "has":
-            return f"{cond.field} {word}"
-        return f"{cond.field} {word} {cond.ref}"
+            return f"{subject} {word if cond.ref.value else ('未记录' if lang == 'zh' else 'is not recorded')}"
+        return f"{subject} {word} {cond.ref}"
+
+    if check.forbidden:
+        return (f"不得有{label(check.each)}" if lang == "zh" else f"No {label(check.each)} may exist")
 
     parts = []
     for branch in check.branches:
@@ -218,6 +225,9 @@ def describe_check(check: Check, record_type_name: str, lang: str) -> str:
     joiner = "；或" if lang == "zh" else "; or "
     head = (f"对每个{label(check.each)}：" if lang == "zh" else f"For each {label(check.each)}: ")
     text_ = head + joiner.join(parts)
+    if check.when:
+        conds = "; ".join(f"{k} {json_ops(v)}" for k, v in check.when.items())
+        text_ += f"（仅当 {conds}）" if lang == "zh" else f" (only when {conds})"
     if check.due:
         text_ += f"（{check.due} 之后才算缺失）" if lang == "zh" else f" (missing only after {check.due})"
     if check.missing == "not_applicable":
@@ -236,3 +246,7 @@ def period_line(period, lang: str) -> str:
     days = f"{period.days_counted} days" if lang == "en" else f"共 {period.days_counted} 日"
     return f"{period.expression}: {period.start} → {period.last_day}（{days}，{how}）" if lang == "zh" else \
         f"{period.expression}: {period.start} → {period.last_day} ({days}, {how})"
+
+
+def json_ops(ops: dict) -> str:
+    return ", ".join(f"{op} {value}" for op, value in ops.items())

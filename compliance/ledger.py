@@ -133,32 +133,75 @@ DOC_KINDS = {"scope_determined", "annual_plan", "plan_argumentation", "risk_asse
              "legality_review", "party_group_meeting", "executive_meeting", "decision", "decision_announced",
              "department_report", "decision_served", "review_decided", "judgment", "enforcement_application",
              "court_ruling"}
-# Every step field a bundled rule reads has a column (tests/test_ledger.py keeps it so).
-EXTRA_FIELDS = {
-    "construction_freeze": ("recipients",), "survey": ("households_covered",), "plan_comment": ("publisher",),
-    "plans_conformity": ("economic", "land_use", "urban_rural", "special"),
-    "post_scope_alteration": ("compensated",),
-    "hearing": ("notice_date", "materials_sent", "record_signed", "list_published", "plan_revised"),
-    "risk_assessment": ("conclusion", "covers"), "expert_argumentation": ("signed_opinions", "conflicts"),
-    "public_opinion": ("shortening_reason",), "legal_consultation": ("stage",),
-    "legality_review": ("submitted", "conclusion", "counsel_opinion"),
-    "funds_in_place": ("amount_cny", "estimated_total_cny", "account", "diverted"),
-    "executive_meeting": ("meeting", "materials", "plan_version", "dissent_recorded"),
-    "decision_announced": ("includes", "plan_version"), "agency_selected": ("method",),
-    "implementation": ("what",), "court_ruling": ("outcome",),
+# Step fields with a column beyond dates and document numbers: every field a bundled rule
+# reads (found in the rule files, so the template follows the rules), and these.
+ALWAYS_FIELDS = {
+    "annual_plan": ("year",), "plan_drafted": ("signing_start", "signing_end"), "risk_assessment": ("conclusion",),
+    "legality_review": ("conclusion",), "executive_meeting": ("session", "meeting"),
+    "decision_announced": ("review_body", "court", "review_period_days", "suit_period_months"),
+    "agency_selected": ("method", "agency", "negotiation_failed", "votes_for", "votes_total"),
+    "implementation": ("what",), "court_ruling": ("outcome",), "judgment": ("outcome", "effective"),
 }
 FIELD_WORDS = {
     "date": "日期", "start": "开始日期", "end": "结束日期", "doc": "文号", "recipients": "通知对象",
-    "households_covered": "登记户数", "publisher": "发布机关", "economic": "国民经济和社会发展规划文号",
-    "land_use": "土地利用总体规划文号", "urban_rural": "城乡规划文号", "special": "专项规划文号",
-    "compensated": "已予补偿", "notice_date": "通知日期", "materials_sent": "材料送达日期",
+    "households_covered": "登记户数", "publisher": "发布机关", "channel": "发布渠道",
+    "economic": "国民经济和社会发展规划文号", "land_use": "土地利用总体规划文号", "urban_rural": "城乡规划文号",
+    "special": "专项规划文号", "compensated": "已予补偿", "notice_date": "通知日期", "materials_sent": "材料送达日期",
     "record_signed": "笔录已签字", "list_published": "名单公布日期", "plan_revised": "方案已据此修改",
     "conclusion": "结论", "covers": "涵盖内容", "signed_opinions": "专家签名意见", "conflicts": "存在利害关系",
     "shortening_reason": "缩短期限理由", "stage": "阶段", "submitted": "送审日期", "counsel_opinion": "含法律顾问意见",
-    "amount_cny": "到位金额（元）", "estimated_total_cny": "测算总额（元）", "account": "账户", "diverted": "被挪用",
+    "amount_cny": "金额（元）", "estimated_total_cny": "测算总额（元）", "account": "账户", "diverted": "被挪用",
     "meeting": "会议类型", "materials": "上会材料", "plan_version": "方案版本", "dissent_recorded": "不同意见已记录",
-    "includes": "公告内容", "method": "选定方式", "what": "内容", "outcome": "结果",
+    "session": "会次", "includes": "载明内容", "method": "方式", "what": "内容", "outcome": "结果",
+    "value_date": "估价时点", "place": "地点", "year": "年度", "buildings": "建筑数", "area_m2": "面积（平方米）",
+    "signing_start": "签约开始日期", "signing_end": "签约截止日期", "signing_days": "签约期限（日）",
+    "options": "补偿方式", "items": "方案内容", "subsidy_rules": "补助奖励办法", "review_body": "复议机关",
+    "court": "法院", "review_period_days": "复议期限（日）", "suit_period_months": "起诉期限（月）",
+    "agency": "机构", "agencies": "候选机构", "negotiation_failed": "协商不成", "votes_for": "赞成票数",
+    "votes_total": "应投票户数", "lead": "牵头机构", "notary": "公证", "certificate": "资质证书",
+    "issued": "出具日期", "rights_notice": "告知权利", "valuer_signatures": "估价师签名", "sealed": "已盖章",
+    "served": "送达日期", "panel_size": "专家人数", "panel_valuers": "专家估价师", "proof": "送达凭证",
+    "location": "位置", "transition": "过渡安排", "accepted": "受理日期", "instance": "审级", "effective": "生效日期",
+    "attachments": "附送材料", "court_level": "法院层级", "applicant": "申请人", "head_signed": "负责人签名",
+    "filed": "立案日期", "forced": "强制", "night": "夜间", "contract": "合同", "fee_payer": "费用承担方",
+    "households_filed": "归档户数", "agent": "代理人", "party": "签约方", "owner_signed": "被征收人签字",
+    "witness": "见证人",
 }
+
+
+def _field_header(label: str, field: str) -> str:
+    return label + FIELD_WORDS[field] if field in FIELD_WORDS else f"{label}（{field}）"
+
+
+@lru_cache(maxsize=None)
+def rule_fields(record_type: str) -> frozenset[tuple[str, str]]:
+    """(kind, field) pairs that the bundled rules read for a record type."""
+    from .rulebook import load_rulebook
+    try:
+        book = load_rulebook()
+    except InputError:      # a broken rule file must not stop ledgers: keep the fixed columns
+        return frozenset()
+    out: set[tuple[str, str]] = set()
+    for rule in book.for_type(record_type):
+        for check in rule.checks:
+            if not check.applies_to_type(record_type):
+                continue
+            out.update((check.each, c.field) for c in check.anchor_filter)
+            if check.due:
+                out.add((check.each, check.due_ref.field))
+            for branch in check.branches:
+                for kind in branch.kinds:
+                    subject = check.each if kind == "same" else kind
+                    for cond in branch.conditions:
+                        out.add((subject, cond.field))
+                        if cond.ref.kind == "field":
+                            out.add((cond.ref.alias, cond.ref.field))
+    # Derived fields (computed from others, such as implementation.activity from `what`) are
+    # not columns: their sources are.
+    derived = {("implementation", "activity"): ("implementation", "what")}
+    kinds = voc.KINDS_BY_TYPE[record_type]
+    out = {derived.get(p, p) for p in out}
+    return frozenset((k, f) for k, f in out if k in kinds and f in kinds[k].all_fields)
 
 
 @dataclass(frozen=True)
@@ -192,26 +235,55 @@ def layout(record_type: str) -> tuple[Column, ...]:
     """The columns of a record type's sheet, in order."""
     cols = [Column(h, key, ftype, None, key) for h, key, ftype, types in RECORD_COLUMNS
             if types is None or record_type in types]
+    # Record fields added to the format after this layout: a column under their key, so that
+    # export keeps them (a Chinese header belongs in RECORD_COLUMNS).
+    cols += [c for c in header_index(record_type).values() if c.ftype == RAW and c.header == c.key]
+    return tuple(cols) + _step_layout(record_type)
+
+
+@lru_cache(maxsize=None)
+def _step_layout(record_type: str) -> tuple[Column, ...]:
+    cols = []
+    read = rule_fields(record_type)
     for kind in voc.KINDS_BY_TYPE[record_type].values():
         fields = kind.all_fields
         names = list(PERIOD_KINDS.get(kind.name, ("date",)))
         if kind.name in DOC_KINDS:
             names.append("doc")
-        names += [f for f in EXTRA_FIELDS.get(kind.name, ()) if f in fields]
+        extra = set(ALWAYS_FIELDS.get(kind.name, ())) | {f for k, f in read if k == kind.name}
+        names += [f for f in fields if f in extra and f not in names and f not in ("by", "note")]
         label = short_label(kind)
-        cols += [Column(label + FIELD_WORDS[f], f"{kind.name}.{f}", fields[f], kind.name, f) for f in names]
+        cols += [Column(_field_header(label, f), f"{kind.name}.{f}", fields[f], kind.name, f) for f in names]
     return tuple(cols)
+
+
+RAW = "raw"   # a record field without a layout column: the cell's value goes to validation as it is
+
+_NOT_COLUMNS = {"format", "type", "steps", "household_entries", "waivers"}
+
+
+def _record_keys() -> set[str]:
+    return {key for _h, key, _f, _t in RECORD_COLUMNS}
 
 
 @lru_cache(maxsize=None)
 def header_index(record_type: str) -> dict[str, Column]:
-    """Header or key -> column, for reading; every record column is accepted on every sheet."""
+    """Header or key -> column, for reading. Wider than the template: every record column on
+    every sheet, every other top-level record field by its key, and every field of the type's
+    step kinds (by its key or Chinese header)."""
     index: dict[str, Column] = {}
+    covered = {k.split(".")[0] for k in _record_keys()}
+    for name in Record.model_fields:
+        if name not in covered and name not in _NOT_COLUMNS:
+            index[name] = Column(name, name, RAW, None, name)
     for h, key, ftype, _types in RECORD_COLUMNS:
         col = Column(h, key, ftype, None, key)
         index[h] = index[key] = col
-    for col in layout(record_type):
-        index[col.header] = index[col.key] = col
+    for kind in voc.KINDS_BY_TYPE[record_type].values():
+        label = short_label(kind)
+        for f, ftype in kind.all_fields.items():
+            col = Column(_field_header(label, f), f"{kind.name}.{f}", ftype, kind.name, f)
+            index[col.header] = index[col.key] = col
     return index
 
 
@@ -338,6 +410,8 @@ def _convert(col: Column, value: Any) -> Any:
         value = value.strip()
         if not value:
             return None
+    if ftype == RAW:
+        return _date_text(value) if isinstance(value, (dt.datetime, dt.date)) else value
     if ftype == voc.DATE:
         if isinstance(value, (dt.datetime, dt.date)):
             return _date_text(value)
@@ -431,11 +505,13 @@ def row_data(row: LedgerRow) -> tuple[dict, dict[str, str]]:
 def _steps(kind: str, entries: list[tuple[Column, str, Any]], cells: dict[str, str], first: int) -> list[dict]:
     """A kind's cells → its steps (several when the cells hold ；-separated parts)."""
     split = [(col, cell, _STEP_SPLIT.split(value) if isinstance(value, str) else [value]) for col, cell, value in entries]
-    n = max(len(parts) for _, _, parts in split)
+    # The dates say how many times the step was done; the kind's other columns must agree.
+    dated = [parts for col, _, parts in split if col.field in ("date", "start")]
+    n = len(dated[0]) if dated else max(len(parts) for _, _, parts in split)
     for col, cell, parts in split:
-        if len(parts) not in (1, n):
-            raise _CellError(cell, f"{len(parts)} ；-separated values, but another {col.kind} column has {n}: "
-                             "give one part per step")
+        if len(parts) not in (1, n) or (n == 1 and len(parts) > 1):
+            raise _CellError(cell, f"{len(parts)} ；-separated values for {n} step(s) of this kind (see its date "
+                             "column): give one part per step")
     steps: list[dict] = []
     for i in range(n):
         step: dict[str, Any] = {"kind": kind}
@@ -523,6 +599,8 @@ def _cell_value(col: Column, value: Any) -> Any:
         return None
     if isinstance(value, RecordDate):
         return value.first if value.is_day else str(value)
+    if col.ftype == RAW:     # validated as written: keep Excel's own booleans and numbers
+        return value if isinstance(value, (bool, int, float, str)) else str(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (list, tuple)):
@@ -556,10 +634,14 @@ def record_row(record: Record) -> tuple[list[Any], list[str]]:
             parts = [p if p is not None else UNKNOWN_DATE for p in parts]
         row.append(_join(parts))
     columns_of = {(c.kind, c.field) for c in cols}
-    for i, step in enumerate(record.steps):
-        missing = [f for f in step.fields if (step.kind, f) not in columns_of]
-        if missing:
-            lost.append(f"steps[{i}] ({step.kind}): {', '.join(missing)}")
+    keys = {c.key for c in cols if c.kind is None}
+    for name, value in record.model_dump(mode="python", exclude_none=True, exclude_defaults=True).items():
+        if name in _NOT_COLUMNS:
+            continue
+        subkeys = [f"{name}.{k}" for k in value] if isinstance(value, dict) and not {"first", "last"} <= set(value) else [name]
+        lost += [k for k in subkeys if k not in keys]
+    lost += list(dict.fromkeys(f"{step.kind}.{f}" for step in record.steps for f in step.fields
+                               if (step.kind, f) not in columns_of))
     if record.waivers:
         lost.append(f"waivers ({len(record.waivers)})")
     if record.household_entries:
@@ -691,7 +773,8 @@ INSTRUCTIONS = [
 def _type_words(ftype: Any) -> str:
     if isinstance(ftype, tuple):
         return "单选" if ftype[0] == "enum" else "多选（、分隔）"
-    return {voc.DATE: "日期", voc.TEXT: "文本", voc.INT: "整数", voc.NUMBER: "数值", voc.BOOL: "是/否"}[ftype]
+    return {voc.DATE: "日期", voc.TEXT: "文本", voc.INT: "整数", voc.NUMBER: "数值", voc.BOOL: "是/否",
+            RAW: "按记录格式"}.get(ftype, str(ftype))
 
 
 def _validation(col: Column, DataValidation):

@@ -6,9 +6,12 @@ vocabulary with the record type passed in the validation context.
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo,
+                      model_validator)
 from pydantic_core import PydanticCustomError
 
 from . import vocabulary as voc
@@ -27,8 +30,34 @@ def _date(value: Any) -> RecordDate:
 RDate = Annotated[RecordDate, BeforeValidator(_date)]
 
 
+class DocNumber(str):
+    """A document number (文号) in its standard spelling; `written` is what the file said."""
+
+    written: str = ""
+
+
+_DOC_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_DOC_YEAR = re.compile(r"^(\S.*?)\s*[\[［【〔〖(（]\s*(\d{4})\s*[\]］】〕〗)）]\s*(.*)$")
+
+
+def normalise_doc(value: str) -> DocNumber:
+    """卫政[2025]12号, 卫政（２０２５）１２号 → 卫政〔2025〕12号 (GB/T 9704: the year in 〔〕, ASCII digits)."""
+    text = value.translate(_DOC_DIGITS).strip()
+    m = _DOC_YEAR.match(text)
+    if m:
+        text = f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}"
+    out = DocNumber(text)
+    out.written = value
+    return out
+
+
+DocText = Annotated[str, AfterValidator(normalise_doc)]
+
+
 def suggest(word: str, choices) -> str:
     """' (did you mean 'x'?)' or ''."""
+    if not isinstance(word, (str, int, float)) or len(str(word)) > 100:
+        return ""
     match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{match[0]}'?" if match else ""
 
@@ -45,17 +74,17 @@ class Issuer(_Strict):
 
 class Department(_Strict):
     name: str
-    designation_doc: str | None = None
+    designation_doc: DocText | None = None
 
 
 class ImplementingUnit(_Strict):
     name: str
-    entrustment_doc: str | None = None
+    entrustment_doc: DocText | None = None
     nonprofit: bool | None = None
 
 
 class ParentDecision(_Strict):
-    doc: str | None = None
+    doc: DocText | None = None
     date: RDate | None = None
     announced: RDate | None = None
     issuer: str | None = None
@@ -66,7 +95,7 @@ class Waiver(_Strict):
     rule: str
     reason: str
     approved_by: str | None = None
-    doc: str | None = None
+    doc: DocText | None = None
     expires: RDate | None = None
 
 
@@ -83,6 +112,8 @@ def _coerce(ftype: Any, value: Any) -> Any:
             return value
         raise ValueError("expected a whole number, 0 or more")
     if ftype == voc.NUMBER:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"{value} is not a number a record can hold; write a number or leave the field out")
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
             return value
         raise ValueError("expected a number, 0 or more")
@@ -92,17 +123,22 @@ def _coerce(ftype: Any, value: Any) -> Any:
         raise ValueError("expected true or false")
     tag, allowed = ftype
     if tag == "enum":
-        if value in allowed:
+        if isinstance(value, str) and value in allowed:
             return value
-        raise ValueError(f"{value!r} is not one of: {', '.join(allowed)}{suggest(value, allowed)}")
+        raise ValueError(f"{_shown(value)} is not one of: {', '.join(allowed)}{suggest(value, allowed)}")
     if not isinstance(value, list):
         raise ValueError("expected a list, e.g. [a, b]")
     for item in value:
-        if allowed is not None and item not in allowed:
-            raise ValueError(f"{item!r} is not one of: {', '.join(allowed)}{suggest(item, allowed)}")
+        if allowed is not None and not (isinstance(item, str) and item in allowed):
+            raise ValueError(f"{_shown(item)} is not one of: {', '.join(allowed)}{suggest(item, allowed)}")
         if allowed is None and not isinstance(item, str):
-            raise ValueError(f"{item!r}: expected text")
+            raise ValueError(f"{_shown(item)}: expected text")
     return tuple(value)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:18] + "…" + text[-18:]
 
 
 class Step(BaseModel):
@@ -126,23 +162,32 @@ class Step(BaseModel):
         if "kind" not in data:
             raise PydanticCustomError("step", "the step has no `kind`")
         written = data["kind"]
-        name = written if written in kinds else voc.kind_aliases(scope).get(str(written).strip())
+        if not isinstance(written, str):
+            raise PydanticCustomError("step", "{msg}", {"field": "kind", "msg": (
+                f"`kind` must be the name of a step kind such as decision, not {_shown(written)}")})
+        name = written if written in kinds else voc.kind_aliases(scope).get(written.strip())
         if name is None:
             hint = suggest(written, list(kinds) + list(voc.kind_aliases(scope)))
             raise PydanticCustomError(
-                "step", "{msg}", {"field": "kind", "msg": f"unknown step kind {written!r} for this record{hint}"})
+                "step", "{msg}", {"field": "kind", "msg": f"unknown step kind {_shown(written)} for this record{hint}"})
         allowed = kinds[name].all_fields
+        unknown = [key for key in data if key != "kind" and key not in allowed]
+        if unknown:
+            key = unknown[0]
+            more = f" (and {len(unknown) - 1} more unknown field{'s' if len(unknown) > 2 else ''})" \
+                if len(unknown) > 1 else ""
+            raise PydanticCustomError("step", "{msg}", {
+                "field": key, "msg": f"unknown field {_shown(key)} for step kind '{name}'{suggest(key, allowed)}{more}"})
         values: dict[str, Any] = {}
         for key, value in data.items():
             if key == "kind":
                 continue
-            if key not in allowed:
-                raise PydanticCustomError("step", "{msg}", {
-                    "field": key, "msg": f"unknown field for step kind '{name}'{suggest(key, allowed)}"})
             if value is None:
                 continue
             try:
                 values[key] = _coerce(allowed[key], value)
+                if key == "doc":
+                    values[key] = normalise_doc(values[key])
             except (ValueError, PydanticCustomError) as e:
                 msg = e.message() if isinstance(e, PydanticCustomError) else str(e)
                 raise PydanticCustomError("step", "{msg}", {"field": key, "msg": msg}) from None
@@ -189,7 +234,7 @@ class Record(BaseModel):
     objecting_households: int | None = Field(default=None, ge=0)
     unregistered_buildings: int | None = Field(default=None, ge=0)
     is_major_decision: bool | None = None
-    decision_catalog_doc: str | None = None
+    decision_catalog_doc: DocText | None = None
     undertaking_unit: str | None = None
     technical_matter: bool | None = None
     category: Literal["important_decision", "major_project", "large_expenditure", "other"] | None = None
@@ -217,10 +262,8 @@ class Record(BaseModel):
             raise PydanticCustomError("record", "a decision record must be a mapping of fields")
         fmt = data.get("format")
         if fmt != FORMAT:
-            raise PydanticCustomError("record", "{msg}", {"field": "format", "msg": (
-                f"unsupported format {fmt!r}: this tool reads `format: {FORMAT}`"
-                if fmt is not None else f"missing `format: {FORMAT}` at the top of the file")})
-        if info.context is not None and data.get("type") in voc.RECORD_TYPES:
+            raise PydanticCustomError("record", "{msg}", {"field": "format", "msg": _format_message(fmt)})
+        if info.context is not None and isinstance(data.get("type"), str) and data["type"] in voc.RECORD_TYPES:
             info.context["step_scope"] = data["type"]
         return data
 
@@ -253,6 +296,16 @@ class Record(BaseModel):
         return [s for s in self.steps if s.kind == kind]
 
 
+def _format_message(fmt: Any) -> str:
+    if fmt is None:
+        return f"missing `format: {FORMAT}` at the top of the file"
+    m = re.fullmatch(r"decision-record/(\d+)(?:\.\d+)*", fmt.strip()) if isinstance(fmt, str) else None
+    if m and int(m.group(1)) > 1:
+        return (f"this file is {fmt}, a newer format than this tool reads ({FORMAT}); "
+                "update the tool, or write the record in version 1")
+    return f"unsupported format {_shown(fmt)}: this tool reads `format: {FORMAT}`{suggest(fmt, [FORMAT])}"
+
+
 def validate_record(data: Any) -> Record:
     """Validate raw YAML/JSON data; household steps use the household vocabulary."""
     if isinstance(data, dict) and isinstance(data.get("household_entries"), list):
@@ -277,11 +330,33 @@ class NestedValidationError(Exception):
 
 
 def normalised_dates(record: Record) -> list[str]:
-    """Where a date was written in another spelling, say what it was read as."""
-    notes = []
-    for i, step in enumerate(record.steps):
-        for key, value in step.fields.items():
-            if isinstance(value, RecordDate) and value.form != "iso":
-                notes.append(f"steps[{i}].{key}: {value.written} → {value}")
-    return notes
+    """Where a date or a document number was written in another spelling (2025年3月1日,
+    full-width digits, 卫政[2025]12号), say what it was read as, with its place."""
+    notes: list[str] = []
 
+    def visit(value: Any, where: str) -> None:
+        if isinstance(value, RecordDate) and value.form != "iso":
+            notes.append(f"{where}: {value.written} → {value}")
+        elif isinstance(value, DocNumber) and value.written != str(value):
+            notes.append(f"{where}: {value.written} → {value}")
+
+    def walk_model(model: BaseModel, prefix: str) -> None:
+        for name in type(model).model_fields:
+            value = getattr(model, name)
+            where = f"{prefix}.{name}" if prefix else name
+            if isinstance(value, Step):
+                continue
+            if isinstance(value, BaseModel):
+                walk_model(value, where)
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, Step):
+                        for key, field_value in item.fields.items():
+                            visit(field_value, f"{where}[{i}].{key}")
+                    elif isinstance(item, BaseModel):
+                        walk_model(item, f"{where}[{i}]")
+            else:
+                visit(value, where)
+
+    walk_model(record, "")
+    return notes

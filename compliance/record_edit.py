@@ -83,8 +83,10 @@ def _date_value(text: str, what: str, file: str) -> Any:
     return day.first if day.is_day else str(day)
 
 
-def new_step(kind_written: str, date: str | None, doc: str | None, by: str | None,
+def new_step(scope: str, kind: str, kind_written: str, date: str | None, doc: str | None, by: str | None,
              fields: list[tuple[str, Any]], file: str) -> dict[str, Any]:
+    """The new step as a mapping: kind, date, the other fields, doc, by (the usual order)."""
+    known = voc.KINDS_BY_TYPE[scope][kind].all_fields
     step: dict[str, Any] = {"kind": kind_written}
     if date:
         step["date"] = _date_value(date, "--date", file)
@@ -93,9 +95,8 @@ def new_step(kind_written: str, date: str | None, doc: str | None, by: str | Non
             raise InputError(file, f"--field {key}=...: give the {key} once (use --{key} for it)")
         if key in step:
             raise InputError(file, f"--field {key} given twice")
-        if isinstance(value, str) and key in ("start", "end", "date", "submitted", "notice_date", "materials_sent",
-                                              "value_date", "served", "effective", "list_published"):
-            value = _date_value(value, f"--field {key}", file)
+        if known.get(key) == voc.DATE and isinstance(value, (str, dt.date)):
+            value = _date_value(str(value), f"--field {key}", file)   # written as ISO, like --date
         step[key] = value
     if doc:
         step["doc"] = doc
@@ -290,6 +291,12 @@ def _sync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _step_count(record, household: str | None) -> int:
+    if household is None:
+        return len(record.steps)
+    return sum(len(e.steps) for e in record.household_entries if e.id == household)
+
+
 def add_step(path: Path, kind: str, date: str | None = None, doc: str | None = None, by: str | None = None,
              fields: list[str] | tuple[str, ...] = (), household: str | None = None) -> Recorded:
     """Append a step to the record in `path`; the file is replaced only by a valid record."""
@@ -300,7 +307,7 @@ def add_step(path: Path, kind: str, date: str | None = None, doc: str | None = N
     if household is not None and record.type != "expropriation_decision":
         raise InputError(file, "--household is for the household entries of an expropriation_decision record")
     name = resolve_kind(scope, kind, file)
-    step = new_step(kind.strip(), date, doc, by, [parse_field(f, file) for f in fields], file)
+    step = new_step(scope, name, kind.strip(), date, doc, by, [parse_field(f, file) for f in fields], file)
 
     original = _read(path)
     reformatted = 0
@@ -313,12 +320,15 @@ def add_step(path: Path, kind: str, date: str | None = None, doc: str | None = N
     tmp = _write_temp(path, _encode(original, text), mode)
     try:
         try:
-            load_record(tmp)
+            written = load_record(tmp).record
         except InputError as e:
             place = re.search(r"\((.*)\)", e.location or "")   # the path; the line is the temp file's
             where = f" ({place.group(1)})" if place else ""
             raise InputError(file, f"not recorded: with this step the record would be invalid{where}: {e.message}; "
                              "the file was left unchanged") from None
+        if _step_count(written, household) != _step_count(record, household) + 1:
+            raise InputError(file, "not recorded: the rewritten file did not hold exactly one more step; "
+                             "the file was left unchanged; add the step by hand")
         backup = backup_path(path)
         bak_tmp = _write_temp(backup, old_bytes, mode)
         try:

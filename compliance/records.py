@@ -1,6 +1,13 @@
-"""Load one decision record: read → parse → validate, or a one-line InputError."""
+"""Load one decision record: read → parse → validate, or a one-line InputError.
+
+Whatever a file holds, `load_record` returns a validated record or raises `InputError`
+naming the file, the place (line:col and the field path, e.g. `12:5 (steps[4].date)`) and
+the fix; nothing else escapes it (tests/test_properties.py and the fuzz target hold it to
+that).
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +28,13 @@ class LoadedRecord:
 def load_record(path: Path) -> LoadedRecord:
     text, notes = read_text(path)
     data = parse(path, text)
+    if data is None:
+        raise InputError(str(path), "the file holds no data (only comments or `---`); a decision record starts "
+                         "with `format: decision-record/1`")
+    if not isinstance(data, dict):
+        what = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
+        raise InputError(str(path), f"a decision record must be a mapping of fields (format:, id:, type:, ...), "
+                         f"not {what}", "1:1")
     try:
         record = validate_record(data)
     except NestedValidationError as e:
@@ -43,14 +57,19 @@ def _input_error(path: Path, text: str, error: ValidationError, prefix: tuple = 
     ctx = err.get("ctx") or {}
     if "field" in ctx:
         keys.append(ctx["field"])
-    message = ctx.get("msg") or err["msg"]
+    message = ctx.get("msg") or _FRIENDLY.get(err["type"]) or err["msg"]
     if err["type"] == "extra_forbidden":
         model = _model_at(Record, keys[:-1])
         message = "unknown field" + (suggest(keys[-1], model.model_fields) if model else "")
     elif err["type"] == "missing":
-        message = "required field is missing"
+        message = f"required field `{keys[-1]}` is missing; add it" if keys else "required field is missing"
     elif err["type"] == "model_type" and not keys:
         message = "a decision record must be a mapping of fields, not a list or a single value"
+    elif err["type"] == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        message = f"{_shown(err.get('input'))} is not one of: {', '.join(allowed)}{suggest(err.get('input'), allowed)}"
+    elif err["type"] == "list_type" and keys == ["steps"]:
+        message = "`steps` must be a list of steps, each line starting with `- {kind: ..., date: ...}`"
     location = path_string(keys) or None
     line = line_of(path, text, keys) if keys else None
     if line and location:
@@ -59,6 +78,28 @@ def _input_error(path: Path, text: str, error: ValidationError, prefix: tuple = 
     if more > 0:
         message += f" (and {more} more problem{'s' if more > 1 else ''})"
     return InputError(str(path), message, location or line)
+
+
+_FRIENDLY = {
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "list_type": "expected a list, e.g. [a, b]",
+    "dict_type": "expected a mapping such as {name: ..., ...}",
+    "model_type": "expected a mapping such as {name: ..., ...}",
+    "model_attributes_type": "expected a mapping such as {name: ..., ...}",
+    "string_too_short": "must not be empty",
+}
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:18] + "…" + text[-18:]
 
 
 def _model_at(model: type[BaseModel], keys: list) -> type[BaseModel] | None:

@@ -126,12 +126,17 @@ def parse_periods(text: str | None) -> tuple[PeriodSpec, ...]:
     return tuple(PeriodSpec.parse(p) for p in (text or "").split("+") if p.strip())
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def parse_ref(value: Any) -> Ref:
     if isinstance(value, (bool, int, float)) or isinstance(value, (list, tuple)):
         return Ref("literal", value)
     if isinstance(value, dt.date):
         return Ref("literal", value)
     text = str(value)
+    if _ISO_DAY.match(text):  # a fixed day, e.g. a statute's commencement
+        return Ref("literal", dt.date.fromisoformat(text))
     m = _REF.match(text)
     if not m:
         return Ref("literal", text)
@@ -356,8 +361,9 @@ def _validate_against_vocabulary(rule: Rule) -> None:
                     raise ValueError(f"{ref}: a period can only be added to a date")
             if cond.op == "matches" and ftype not in (voc.TEXT,) and not (isinstance(ftype, tuple) and ftype[0] == "enum"):
                 raise ValueError(f"matches needs a text field; {subject}.{cond.field} is not text")
-            if cond.op in DATE_OPS and ref.kind == "literal":
-                raise ValueError(f"{cond.field} {cond.op}: compare with a field such as decision.date")
+            if cond.op in DATE_OPS and ref.kind == "literal" and not isinstance(ref.value, dt.date):
+                raise ValueError(f"{cond.field} {cond.op}: compare with a field such as decision.date "
+                                 "or a day written YYYY-MM-DD")
 
         for cond in rule.when_conditions:
             check_condition(cond, "record", "record")

@@ -67,12 +67,13 @@ _COORD = _k("department_consultation", "部门协商")
 _ADOPTION = _k("opinion_adoption", "意见归纳采纳情况")
 _ARCHIVE = _k("archive", "决策过程记录归档", households_filed=INT)
 _SWAP = _k("swap_housing_provided", "产权调换房屋/周转用房提供",
-           location=enum("onsite", "nearby", "elsewhere"), transition=BOOL)
+           location=enum("onsite", "nearby", "elsewhere"), transition=BOOL, value_date=DATE)
 _RECHECK_REQ = _k("recheck_requested", "申请复核")
 _REMINDER = _k("reminder_served", "催告书送达",
                includes=listof("deadline", "manner", "amount", "statement_and_defence"))
 _VALUATION_SERVED = _k("valuation_report_served", "分户评估报告送达", value_date=DATE, issued=DATE,
-                       rights_notice=BOOL, valuer_signatures=INT, sealed=BOOL)
+                       rights_notice=BOOL, valuer_signatures=INT, sealed=BOOL,
+                       recheck_waived=BOOL)
 _RECHECK_RES = _k("recheck_result", "复核结果", outcome=enum("new_report", "unchanged"), served=DATE)
 _APPR_REQ = _k("appraisal_requested", "申请鉴定", panel_size=INT, panel_valuers=INT)
 _APPR_RES = _k("appraisal_result", "鉴定意见", outcome=enum("upheld", "corrected"))
@@ -80,7 +81,8 @@ _AGREEMENT_ITEMS = ("mode", "amount", "payment_deadline", "swap_location_area", 
                     "temporary_resettlement", "business_loss", "relocation_deadline", "transition")
 _PAID_ITEMS = listof("house_value", "relocation_fee", "temporary_resettlement", "business_loss")
 _ENF_APP_FIELDS = dict(court=TEXT, court_level=enum("basic", "intermediate", "other"), applicant=TEXT,
-                       head_signed=BOOL, sealed=BOOL)
+                       head_signed=BOOL, sealed=BOOL,
+                       court_designated=BOOL)  # the high court designated this court (法释〔2012〕4号 Art 1)
 
 _ANNOUNCE_INCLUDES = listof("compensation_plan", "review_rights", "litigation_rights", "review_body", "deadlines")
 
@@ -115,10 +117,10 @@ EXPROPRIATION_KINDS = [
        negotiation_failed=BOOL, votes_for=INT, votes_total=INT, certificate=TEXT, notary=TEXT,
        agencies=INT, lead=TEXT),
     _k("agency_engaged", "出具评估委托书、签订委托合同", contract=DATE, fee_payer=enum("department", "owner", "other")),
-    _k("conflict_declaration", "评估机构及人员回避声明"),
+    _k("conflict_declaration", "评估机构及人员回避声明", conflicts=BOOL, recused=BOOL),
     _k("valuation_published", "分户初步评估结果公示", value_date=DATE),
     _k("household_compensation_published", "分户补偿情况公布"),
-    _k("audit", "审计"),
+    _k("audit", "审计", results_published=BOOL),
     _k("coercion_incident", "暴力、威胁或违法停水停热停气停电停路等迫迁行为",
        what=enum("violence", "threat", "utility_cutoff", "road_cutoff", "developer_involved", "other")),
     _k("inspection_agreements", "征收协议签订专项检查"),
@@ -132,7 +134,7 @@ HOUSEHOLD_KINDS = [
     _k("compensation_paid", "补偿款支付", amount_cny=NUMBER, includes=_PAID_ITEMS),
     _k("site_inspection", "实地查勘", owner_signed=BOOL, witness=TEXT),
     _k("housing_security_provided", "住房保障"),
-    _k("performance_decision", "要求履行协议的书面决定"),
+    _k("performance_decision", "要求履行协议的书面决定", served=DATE),  # served: reached the owner
     _k("compensation_deposited", "补偿款提存"),
     _SWAP,
     _k("relocated", "搬迁"),
@@ -152,14 +154,17 @@ COMPENSATION_KINDS = [
     _VALUATION_SERVED, _RECHECK_REQ, _RECHECK_RES, _APPR_REQ, _APPR_RES,
     _k("department_report", "征收部门报请作出补偿决定"),
     _LEGALITY,
-    _k("decision", "作出补偿决定", includes=_COMP_INCLUDES, rights_notice=BOOL),
+    _k("decision", "作出补偿决定", includes=_COMP_INCLUDES, rights_notice=BOOL,
+       review_body=TEXT, court=TEXT),  # the review body and the court the decision names
     _k("decision_announced", "补偿决定公告", place=TEXT),
-    _k("decision_served", "补偿决定送达", method=TEXT, proof=BOOL),
+    _k("decision_served", "补偿决定送达", method=TEXT, proof=BOOL,
+       rights_notice=BOOL),  # what was served told the owner of review/suit rights, bodies, deadlines
     _k("compensation_deposited", "补偿款提存/专户存入", amount_cny=NUMBER, account=TEXT),
     _SWAP,
     _k("review_filed", "申请行政复议", accepted=DATE),
     _k("review_decided", "复议决定",
-       outcome=enum("upheld", "revoked", "changed", "confirmed_unlawful", "other"), served=DATE),
+       outcome=enum("upheld", "revoked", "changed", "confirmed_unlawful", "other"), served=DATE,
+       extended=BOOL),  # the review period was extended (行政复议法 2023 Art 62)
     _k("suit_filed", "提起行政诉讼"),
     _k("judgment", "判决", instance=enum("first", "second", "retrial"),
        outcome=enum("upheld", "claim_dismissed", "revoked", "confirmed_unlawful", "other"), effective=DATE),

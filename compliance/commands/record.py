@@ -32,6 +32,8 @@ def record(file, kind, date, doc, by, fields, household, lang) -> None:
     label = i18n.step_label(done.kind, done.scope, lang)
     click.echo(i18n.text("rec_done", lang).format(label=label, date=done.when, file=done.path))
     click.echo(i18n.text("rec_backup", lang).format(backup=done.backup))
+    if done.reformatted:
+        click.echo(i18n.text("rec_reformatted", lang).format(n=done.reformatted))
     click.echo(i18n.text("rec_next", lang))
 
 

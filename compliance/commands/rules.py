@@ -111,20 +111,23 @@ def rules_test(rule_ids, rules_dir) -> None:
 
 @rules.command("lint")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
-def rules_lint(directory) -> None:
-    """Validate a rules directory (ids, citations, kinds, fields, tests)."""
-    book = loadrulebook(directory)
-    problems = []
-    for rule in book.rules:
-        if rule.informational:
-            continue
-        expects = {t.expect for t in rule.tests}
-        if not {"violated", "satisfied"} <= expects:
-            problems.append(f"{rule.id}: needs a test that violates and one that satisfies it")
-    for p in problems:
-        click.echo(p)
-    click.echo(f"{len(book.rules)} rules, {len(problems)} problems")
-    sys.exit(1 if problems else 0)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_lint(directory, fmt) -> None:
+    """Validate a rules directory (default: the bundled rules): every problem with its file and
+    line — YAML, ids, citations, kinds, fields, operators, effective dates, tests. Exit 1 if any."""
+    from ..lint import lint_directory
+    from ..rulebook import bundled_rules_dir
+    report = lint_directory(directory if directory is not None else bundled_rules_dir())
+    if fmt == "json":
+        click.echo(json.dumps({"directory": report.directory, "files": report.files, "rules": report.rules,
+                               "problems": [{"file": p.file, "line": p.line or None, "column": p.column or None,
+                                             "path": p.path or None, "message": p.message}
+                                            for p in report.problems]}, ensure_ascii=False, indent=2))
+    else:
+        for problem in report.problems:
+            click.echo(str(problem))
+        click.echo(f"{report.files} rule files, {report.rules} rules, {len(report.problems)} problems")
+    sys.exit(1 if report.problems else 0)
 
 
 COMMANDS = [rules]

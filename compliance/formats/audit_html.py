@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from .. import i18n
+from ..ledger import FIELD_WORDS
 from .audit_base import AuditWriter, Spool, label, month_label, place, type_label
 
 CHART_BAR, CHART_GAP, CHART_LABEL, CHART_WIDTH = 14, 6, 150, 900
@@ -19,8 +21,16 @@ def _template():
     from jinja2 import Environment, FileSystemLoader
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
                       trim_blocks=False, lstrip_blocks=False)
-    env.globals.update(label=label, type_label=type_label, month_label=month_label, place=place)
+    env.globals.update(label=label, type_label=type_label, month_label=month_label, place=place, date_label=date_label)
     return env.get_template("audit.html.j2").module
+
+
+def date_label(d: dict, record_type: str | None, lang: str) -> str:
+    """'社会稳定风险评估' or '补偿方案公布征求意见·开始日期' (zh); 'plan_comment.start' (en)."""
+    if lang == "en":
+        return d["step"] if d["field"] == "date" else f"{d['step']}.{d['field']}"
+    step = i18n.step_label(d["step"], record_type or "", lang)
+    return step if d["field"] == "date" else f"{step}·{FIELD_WORDS.get(d['field'], d['field'])}"
 
 
 def chart(rows: list[dict]) -> dict:

@@ -81,9 +81,12 @@ class Writer(AuditWriter):
         w(table([t("col_month"), t("col_records")] + [label(k, lang) for k in statuses],
                 [[month_label(k, lang), c["records"]] + [c[x] for x in statuses] for k, c in s["by_month"].items()]))
         w(f"## {esc(t('audit_rule_heading'))}\n\n")
+        with_findings = [r for r in s["by_rule"] if any(r[x] for x in results)]
         w(table([t("col_rule"), t("col_title"), t("col_severity")] + result_cols + [t("col_satisfied")],
                 [[r["rule"], r["title"], label(r["severity"], lang) if r["severity"] else ""]
-                 + [r[x] for x in results] + [r["satisfied"]] for r in s["by_rule"]]))
+                 + [r[x] for x in results] + [r["satisfied"]] for r in with_findings]))
+        if len(s["by_rule"]) > len(with_findings):
+            w(esc(t("audit_rules_clean", n=len(s["by_rule"]) - len(with_findings))) + "\n\n")
         if s["most_blocking"]:
             w(f"## {esc(t('audit_top_heading'))}\n\n")
             w(table([t("col_id"), t("col_blocking"), t("col_violated"), t("col_place")],

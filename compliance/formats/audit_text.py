@@ -14,6 +14,15 @@ STATUS_STYLE = {**STATUS_STYLE, "excluded": "dim"}
 TOP_RULES = 25
 
 
+def _counts(c: dict, lang: str) -> str:
+    """Short per-record counts for one line (the full wording is in `check`)."""
+    if lang == "zh":
+        out = f"违反 {c['violated']}（严重 {c['blocking']}） 无法判断 {c['not_evaluable']}"
+        return out + (f" 豁免 {c['waived']}" if c["waived"] else "")
+    out = f"{c['violated']} violated ({c['blocking']} blocking), {c['not_evaluable']} not evaluable"
+    return out + (f", {c['waived']} waived" if c["waived"] else "")
+
+
 class Writer(AuditWriter):
     def __init__(self, out, meta, console: Console | None = None):
         super().__init__(out, meta)
@@ -26,10 +35,9 @@ class Writer(AuditWriter):
         m, c = self.meta, counts(rec)
         line = Text.assemble(self._status(rec["status"]), " ", (rec.get("id") or "?", "bold"), "  ")
         if rec["status"] != "error":
-            line.append(m.t("record_summary", violated=c["violated"], blocking=c["blocking"],
-                            not_evaluable=c["not_evaluable"], waived=c["waived"]))
+            line.append(_counts(c, m.lang))
         line.append(f"  {place(rec)}", style="dim")
-        self.console.print(line, overflow="fold")
+        self.console.print(line, soft_wrap=True)
         if rec["status"] == "error":
             self.console.print(Text(f"    {error_text(rec)}", style="magenta"), overflow="fold")
         for f in rec["findings"]:
@@ -41,7 +49,7 @@ class Writer(AuditWriter):
     def excluded(self, item: dict) -> None:
         line = Text.assemble(self._status("excluded"), " ", (item.get("id") or "?", "bold"),
                              f"  {item.get('decision_date')}  ", (place(item), "dim"))
-        self.console.print(line, overflow="fold")
+        self.console.print(line, soft_wrap=True)
 
     def _table(self, title: str, columns: list[str], rows: list[list], caption: str | None = None) -> None:
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, caption=caption, caption_justify="left")
@@ -70,18 +78,25 @@ class Writer(AuditWriter):
                     [[type_label(k, lang), c["records"]] + [c[x] for x in statuses] for k, c in s["by_type"].items()])
         self._table(t("audit_month_heading"), [t("col_month"), t("col_records")] + [label(k, lang) for k in statuses],
                     [[month_label(k, lang), c["records"]] + [c[x] for x in statuses] for k, c in s["by_month"].items()])
+        with_findings = [r for r in s["by_rule"] if any(r[x] for x in results)]
         rows = [[r["rule"], r["title"], label(r["severity"], lang) if r["severity"] else ""] + [r[x] for x in results]
-                + [r["satisfied"]] for r in s["by_rule"][:TOP_RULES]]
-        more = len(s["by_rule"]) - TOP_RULES
+                + [r["satisfied"]] for r in with_findings[:TOP_RULES]]
+        more = len(with_findings) - TOP_RULES
+        caption = [f"… +{more}"] if more > 0 else []
+        if len(s["by_rule"]) > len(with_findings):
+            caption.append(t("audit_rules_clean", n=len(s["by_rule"]) - len(with_findings)))
         self._table(t("audit_rule_heading"), [t("col_rule"), t("col_title"), t("col_severity")] + result_cols
-                    + [t("col_satisfied")], rows, caption=f"… +{more}" if more > 0 else None)
+                    + [t("col_satisfied")], rows, caption="\n".join(caption) or None)
         if s["most_blocking"]:
             self._table(t("audit_top_heading"), [t("col_id"), t("col_blocking"), t("col_violated"), t("col_place")],
                         [[r["id"], r["blocking"], r["violated"], r["place"]] for r in s["most_blocking"]])
         never = s["never_satisfied"]
-        self._table(t("audit_never_heading"), [t("col_rule"), t("col_title")] + result_cols[:2],
-                    [[r["rule"], r["title"], r["violated"], r["not_evaluable"]] for r in never] or [[t("audit_none"), "", "", ""]],
-                    caption=t("audit_never_hint"))
+        if never:
+            self._table(t("audit_never_heading"), [t("col_rule"), t("col_title")] + result_cols[:2],
+                        [[r["rule"], r["title"], r["violated"], r["not_evaluable"]] for r in never],
+                        caption=t("audit_never_hint"))
+        else:
+            out.print(Text(f"{t('audit_never_heading')}：{t('audit_none')}"))
         if s["duplicate_ids"]:
             self._table(t("audit_duplicates_heading"), [t("col_id"), t("col_place")],
                         [[d["id"], "\n".join(d["places"])] for d in s["duplicate_ids"]])

@@ -5,8 +5,12 @@ whose encoding cannot show them (a legacy Windows console, LANG=C, a cp1252 pipe
 """
 from __future__ import annotations
 
+import re
+
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -21,6 +25,63 @@ STYLE = {DONE: "green", MISSING: "bold red", PENDING: "yellow", NOT_EVALUABLE: "
          NOT_APPLICABLE: "dim"}
 STATUS_KEY = {DONE: "cl_done", MISSING: "cl_missing", PENDING: "cl_pending", NOT_EVALUABLE: "not_evaluable",
               WAIVED: "waived", NOT_APPLICABLE: "not_applicable"}
+
+
+# Line breaking for mixed Chinese and Latin text: rich breaks only at spaces, so a Chinese
+# sentence would be cut anywhere, dates and document numbers included. Here a date or a
+# number stays whole, and closing punctuation never starts a line (禁则).
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-._:/%+]*|\s+|.", re.S)
+_NO_START = set("，。；：、）」》〕！？,.;:)]%…")
+_NO_END = set("（「《〔([")
+
+
+def _chunks(plain: str) -> list[tuple[int, int]]:
+    """Unbreakable pieces of one line: words, dates, single CJK characters with their punctuation."""
+    out: list[list[int]] = []
+    for m in _TOKEN.finditer(plain):
+        text = m.group()
+        glue = out and not text.isspace() and not plain[out[-1][1] - 1].isspace() and (
+            text[0] in _NO_START or plain[out[-1][1] - 1] in _NO_END)
+        if glue:
+            out[-1][1] = m.end()
+        else:
+            out.append([m.start(), m.end()])
+    return [(a, b) for a, b in out]
+
+
+def _line_breaks(plain: str, width: int) -> list[int]:
+    breaks, used = [], 0
+    for start, end in _chunks(plain):
+        w = cell_len(plain[start:end])
+        if used and used + w > width:
+            breaks.append(start)
+            used = 0 if plain[start:end].isspace() else w
+        else:
+            used += w
+    return breaks
+
+
+class Wrapped:
+    """Text that wraps between Chinese characters and at spaces, keeping numbers whole."""
+
+    def __init__(self, text: Text):
+        self.text = text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        lines = self.text.plain.split("\n")
+        widest_chunk = max((cell_len(line[a:b]) for line in lines for a, b in _chunks(line)), default=1)
+        minimum = min(widest_chunk, options.max_width)
+        return Measurement(minimum, max(minimum, *(cell_len(line) for line in lines)))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        out = []
+        for line in self.text.split("\n", allow_blank=True):
+            for piece in line.divide(_line_breaks(line.plain, options.max_width)):
+                piece.rstrip()
+                out.append(piece[len(piece.plain) - len(piece.plain.lstrip()):] if out else piece)
+        joined = Text("\n").join(out)
+        joined.overflow = "fold"          # a single piece wider than the cell is still cut
+        yield joined
 
 
 def status_name(status: str, lang: str) -> str:
@@ -100,8 +161,8 @@ def items_table(cl: Checklist, marks: dict[str, str]) -> Table:
                       Text(f"{status_name(status, lang)} ({len(items)})", style=f"bold {STYLE[status]}"), "")
         for k, item in enumerate(items):
             last = k == len(items) - 1 and n < len(groups) - 1
-            table.add_row(Text(marks[status], style=STYLE[status]), _title(item, lang), _detail(item, lang),
-                          end_section=last)
+            table.add_row(Text(marks[status], style=STYLE[status]), Wrapped(_title(item, lang)),
+                          Wrapped(_detail(item, lang)), end_section=last)
     return table
 
 

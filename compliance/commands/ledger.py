@@ -1,0 +1,79 @@
+"""`compliance template FILE` and `compliance export PATH... FILE`: Excel ledgers (台账).
+
+template: an empty ledger with the documented layout, drop-down lists, date checks and an
+instructions sheet. export: decision records → a ledger, saying what a ledger cannot hold.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import audit as batch
+from ..errors import InputError
+from ..ledger import TYPE_SHEETS, LedgerWriter
+from ..records import load_record
+
+
+def _target(path: Path, force: bool) -> None:
+    if path.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"{path}: a ledger is an .xlsx file", param_hint="FILE")
+    if path.exists() and not force:
+        raise click.BadParameter(f"{path} exists; pass --force to replace it", param_hint="FILE")
+    if not path.parent.is_dir():
+        raise click.BadParameter(f"directory {path.parent} does not exist", param_hint="FILE")
+
+
+_TYPES = click.Choice(list(TYPE_SHEETS))
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--type", "types", type=_TYPES, multiple=True,
+              help="Only the sheet of this record type (repeatable; default: all three).")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+def template(file, types, force) -> None:
+    """Write an empty ledger (台账) with headers, drop-down lists and an instructions sheet."""
+    _target(file, force)
+    LedgerWriter(tuple(types) or tuple(TYPE_SHEETS)).save(file)
+    click.echo(f"{file}", err=True)
+
+
+@click.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+def export(sources, file, force) -> None:
+    """Turn decision records (files or directories) into a ledger (台账) FILE."""
+    _target(file, force)
+    writer = LedgerWriter()
+    inputs = batch.discover(sources)
+    written = failed = 0
+    seen: dict[str, str] = {}
+    for kind, path in inputs.sources:
+        if kind != "file":
+            why = "a ledger cannot be exported again" if kind == "ledger" else "no record files found"
+            click.echo(f"error: {path}: {why}", err=True)
+            failed += 1
+            continue
+        try:
+            loaded = load_record(path)
+        except InputError as e:
+            click.echo(f"error: {e}", err=True)
+            failed += 1
+            continue
+        record = loaded.record
+        if record.id in seen:
+            click.echo(f"warning: {path}: id {record.id} also in {seen[record.id]}", err=True)
+        seen.setdefault(record.id, str(path))
+        lost = writer.add(record)
+        if lost:
+            click.echo(f"warning: {path}: not in the ledger: {', '.join(lost)}", err=True)
+        written += 1
+    writer.save(file)
+    click.echo(f"{file}: {written} record(s)" + (f", {failed} input(s) not exported" if failed else ""), err=True)
+    sys.exit(2 if failed else 0)
+
+
+COMMANDS = [template, export]
