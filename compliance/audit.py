@@ -54,7 +54,7 @@ class Task:
 
 @dataclass
 class Inputs:
-    sources: list[tuple[str, Path]]            # (file | ledger | missing | empty, path), in report order
+    sources: list[tuple[str, Path]]            # (file | ledger | missing | special | empty, path), in report order
     estimate: int                              # tasks expected, for the progress bar
     notes: list[str] = field(default_factory=list)
 
@@ -92,7 +92,7 @@ def discover(paths: Iterable[Path | str]) -> Inputs:
         if path.is_dir():
             found = 0
             for p in _walk(path):
-                add("file", p)
+                add("file" if p.is_file() else "special", p)
                 found += 1
             skipped = sorted(p for p in path.rglob("*.xlsx") if not p.name.startswith("~$"))
             if skipped:
@@ -102,6 +102,8 @@ def discover(paths: Iterable[Path | str]) -> Inputs:
                 add("empty", path)
         elif not path.exists():
             add("missing", path)
+        elif not path.is_file():
+            add("special", path)
         elif path.suffix.lower() in LEDGER_SUFFIXES:
             add("ledger", path)
         else:
@@ -117,6 +119,8 @@ def tasks(inputs: Inputs) -> Iterator[Task]:
             yield Task("file", name)
         elif kind == "missing":
             yield Task("error", name, error=("no such file or directory; check the path", None))
+        elif kind == "special":
+            yield Task("error", name, error=("not a regular file (a pipe, socket or device); it was not read", None))
         elif kind == "empty":
             yield Task("error", name, error=("no .yaml, .yml or .json record files in this directory", None))
         else:

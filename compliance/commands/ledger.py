@@ -26,6 +26,9 @@ def _target(path: Path, force: bool) -> None:
 
 
 _TYPES = click.Choice(list(TYPE_SHEETS))
+_NOT_EXPORTED = {"ledger": "a ledger is already a ledger; give record files or directories",
+                 "empty": "no .yaml, .yml or .json record files in this directory",
+                 "missing": "no such file or directory", "special": "not a regular file"}
 
 
 @click.command()
@@ -53,8 +56,7 @@ def export(sources, file, force) -> None:
     seen: dict[str, str] = {}
     for kind, path in inputs.sources:
         if kind != "file":
-            why = "a ledger cannot be exported again" if kind == "ledger" else "no record files found"
-            click.echo(f"error: {path}: {why}", err=True)
+            click.echo(f"error: {path}: {_NOT_EXPORTED[kind]}", err=True)
             failed += 1
             continue
         try:

@@ -161,10 +161,43 @@ def _never_called(_c):  # actions are read from the C loop, never run through du
     raise AssertionError("durable action path used")
 
 
+def _properties(node: Any, out: set[str]) -> set[str]:
+    """Every fact property a ruleset reads (condition keys and the targets of joins)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("$add", "$sub", "$mul", "$div", "$l", "$r", "$i"):
+                _properties(value, out)
+            elif key.startswith("$"):
+                if isinstance(value, dict):
+                    out.update(k for k in value if not k.startswith("$"))
+                _properties(value, out)
+            elif isinstance(value, str) and len(node) == 1 and key in _ALIASES:
+                out.add(value)  # {alias: property}: a join target
+            else:
+                out.add(key.split("$")[0])
+                _properties(value, out)
+    elif isinstance(node, list):
+        for item in node:
+            _properties(item, out)
+    return out
+
+
+_ALIASES: set[str] = set()
+ALWAYS_KEPT = {"id", "sid", "t", "kind", "__begin__", "__end__"}
+
+
 class DurableEngine:
     """Rule groups (one per legal rule) packed into small rulesets; one record at a time."""
 
     def __init__(self, groups: list[dict[str, dict]]):
+        # Only the properties some rule reads go to the engine: every firing returns its
+        # facts as JSON, and decoding them is most of the cost.
+        for group in groups:
+            for rule in group.values():
+                for pattern in rule["all"]:
+                    _ALIASES.update(a[:-4] if a.endswith("$not") else a for a in pattern)
+        self._used = ALWAYS_KEPT | {p for group in groups for rule in group.values()
+                                    for p in _properties(rule["all"], set())}
         self._rulesets = []
         for start in range(0, len(groups), GROUPS_PER_RULESET):
             merged: dict[str, dict] = {}
@@ -178,6 +211,8 @@ class DurableEngine:
         """Every firing for one record: its facts, in one batch, through every ruleset."""
         check_fact_limits(facts)
         sid = f"s{next(self._sessions)}"
-        batch = [dict(f, sid=sid) for f in facts] + [{"__end__": 1, "sid": sid, "id": "__end__"}]
+        used = self._used
+        batch = [{k: v for k, v in f.items() if k in used} | {"sid": sid} for f in facts]
+        batch.append({"__end__": 1, "sid": sid, "id": "__end__"})
         batch_json = json.dumps(batch, ensure_ascii=False)
         return [m for ruleset in self._rulesets for m in ruleset.matches(batch_json, sid)]
