@@ -144,6 +144,11 @@ def _step_values(record: Record, step: Step) -> dict[str, Any]:
         values["activity"] = voc.implementation_activity(step.get("what"))
     if step.kind == "demolished":
         values["on_rest_day"] = _rest_day(step.get("date"))
+    if step.kind == "decision_served" and "rights_notice" not in values:
+        # the notice is part of the decision; what was served says what the decision said
+        stated = {s.get("rights_notice") for s in record.steps if s.kind == "decision"} - {None}
+        if len(stated) == 1:
+            values["rights_notice"] = stated.pop()
     if step.kind == "decision_announced" and "includes" in values:
         implied = set(values["includes"])
         if step.get("review_body"):

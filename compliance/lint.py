@@ -185,7 +185,7 @@ def _lint_file(lint: _FileLint, examples: Path, cases: dict) -> tuple[str | None
             _schema_problem(lint, err)
         return rule_id, id_spot
     before = len(lint.report.problems)
-    _lint_vocabulary(lint, rule)
+    _lint_vocabulary(lint, rule, data)
     _lint_literals(lint, rule)
     _lint_periods(lint, rule)
     _lint_placeholders(lint, rule, data)
@@ -289,8 +289,9 @@ def _load_case(path: Path) -> tuple[str | None, str | None]:
         return None, f"the example record is invalid: {e}"
 
 
-def _lint_vocabulary(lint: _FileLint, rule) -> None:
-    """Each check on its own against the vocabulary, so that every bad check is reported."""
+def _lint_vocabulary(lint: _FileLint, rule, data: dict | None = None) -> None:
+    """Each check on its own against the vocabulary, so that every bad check is reported,
+    placed at the key or value the message names when it can be found."""
     from .rulebook import _validate_against_vocabulary
 
     parts: list[tuple[list, Any]] = [(["when"], rule.model_copy(update={"checks": []}))] if rule.when else []
@@ -300,7 +301,39 @@ def _lint_vocabulary(lint: _FileLint, rule) -> None:
         try:
             _validate_against_vocabulary(part)
         except Exception as e:  # noqa: BLE001 - ValueError from the validator, anything from a malformed condition
-            lint.add(str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}", keys)
+            message = str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"
+            lint.add(message, keys + _named_in(_at_keys(data, keys), message))
+
+
+def _at_keys(data: Any, keys: list) -> Any:
+    for key in keys:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _named_in(data: Any, message: str) -> list:
+    """The path (below `data`) of the first key or value that the message quotes, deepest match."""
+    names = [n.strip() for n in re.findall(r"'([^']+)'", message) if n.strip()]
+    if not names or data is None:
+        return []
+    best: list = []
+    todo: list[tuple[Any, list]] = [(data, [])]
+    while todo:
+        value, path = todo.pop(0)
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            here = path + [key]
+            hit = (isinstance(key, str) and any(key == n or key.startswith(n + " ") for n in names)) or (
+                isinstance(item, str) and any(item == n or item.startswith(n + " ") or item.endswith(" " + n)
+                                              for n in names))
+            if hit and len(here) > len(best):
+                best = here
+            if isinstance(item, (dict, list)) and len(path) < 8:
+                todo.append((item, here))
+    return best
 
 
 _SCALAR = (str, int, float, bool)

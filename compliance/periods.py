@@ -70,7 +70,8 @@ class PeriodSpec:
         return None if value is None else PeriodSpec(int(value), self.unit)
 
     def __str__(self) -> str:
-        return f"{self.param and 'param.' + self.param or self.amount} {self.unit}"
+        unit = self.unit[:-1] if self.amount == 1 and not self.param else self.unit
+        return f"{self.param and 'param.' + self.param or self.amount} {unit}"
 
 
 @functools.lru_cache(maxsize=8192)
