@@ -180,3 +180,16 @@ def test_explain_shows_the_requirement_the_facts_and_the_period(tmp_path):
     assert "2025-03-01 → 2025-03-31" in joined and "不计首日" in joined
     assert f["periods"] == [{"expression": "plan_comment.start + 30 days", "start": "2025-03-01",
                              "last_day": "2025-03-31", "counting": "exclude_start_day", "days_counted": 30}]
+
+
+@pytest.mark.skipif(not REQUIREMENTS.exists(), reason="shared/spec is not beside the repository")
+def test_every_catalog_id_has_a_rule():
+    """The catalog is the contract: a row without a rule is a requirement nobody checks."""
+    ids = catalog_ids({"2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9"})
+    assert len(ids) == 134
+    rows = json.loads(run("rules", "list", "--format", "json").stdout)
+    listed = {r["id"]: r for r in rows}
+    assert ids == set(listed), (sorted(ids - set(listed)), sorted(set(listed) - ids))
+    for row in rows:
+        if row["check"] == "informational":
+            assert row["reason"], f"{row['id']} is informational without a reason"
