@@ -193,3 +193,18 @@ def test_every_catalog_id_has_a_rule():
     for row in rows:
         if row["check"] == "informational":
             assert row["reason"], f"{row['id']} is informational without a reason"
+
+
+@pytest.mark.skipif(not REQUIREMENTS.exists(), reason="shared/spec is not beside the repository")
+def test_verified_flag_and_severity_follow_the_catalog():
+    """Only rows whose article text was read (Txt A) are verified; severities are the catalog's."""
+    rows = {}
+    for line in REQUIREMENTS.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^\| ([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+) \|", line)
+        if m:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            rows[m.group(1)] = (cells[-2], cells[-1])
+    for rule in json.loads(run("rules", "list", "--format", "json").stdout):
+        severity, txt = rows[rule["id"]]
+        assert rule["verified"] == (txt == "A"), rule["id"]
+        assert severity.startswith(rule["severity"]), (rule["id"], severity, rule["severity"])
