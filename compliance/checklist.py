@@ -276,6 +276,8 @@ def _when(step: Step) -> dt.date:
 
 
 def _record_value(record: Record, path: str) -> Any:
+    if path == "steps":  # the derived list rules read: the kinds of the steps done
+        return ", ".join(sorted({s.kind for s in record.steps}))
     value: Any = record
     for part in path.split("."):
         value = getattr(value, part, None)
