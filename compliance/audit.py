@@ -22,7 +22,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from . import ledger
+from . import i18n, ledger
 from .dates import RecordDate
 from .errors import InputError
 from .evaluate import NOT_EVALUABLE, SATISFIED, VIOLATED, WAIVED, Evaluator
@@ -227,7 +227,7 @@ class Worker:
         rec["location"] = location
         rec["decision_date"] = str(decided) if decided else None
         if opts.year is not None and decided is None and report.error is None:
-            rec["notes"].append(_NO_DECISION_NOTE[opts.lang].format(year=opts.year))
+            rec["notes"].append(i18n.text("audit_no_decision", opts.lang).format(year=opts.year))
         return {"record": rec, "satisfied": satisfied}
 
     @staticmethod
@@ -238,12 +238,6 @@ class Worker:
         if task.kind == "row":
             return ledger.load_row(task.row)
         return load_record(Path(task.path))
-
-
-_NO_DECISION_NOTE = {
-    "zh": "记录中没有作出决定的日期，无法判断所属年度；为免遗漏，已纳入 {year} 年度审查",
-    "en": "no decision date on record, so its year is unknown; included in the {year} audit so that nothing is missed",
-}
 
 
 def _error_record(task: Task, error: InputError, lang: str) -> dict:
@@ -301,6 +295,7 @@ def _parallel(items: Iterator[Task], options: Options, jobs: int, chunk_size: in
     """A bounded window of chunks in flight (memory stays flat); results taken oldest first."""
     pool = _new_pool(options, jobs)
     window: deque[tuple[list[Task], Any]] = deque()
+    finished = False
     try:
         chunks = _chunks(items, chunk_size)
         while True:
@@ -310,6 +305,7 @@ def _parallel(items: Iterator[Task], options: Options, jobs: int, chunk_size: in
                     break
                 window.append((chunk, pool.submit(_run_chunk, chunk)))
             if not window:
+                finished = True
                 return
             chunk, future = window.popleft()
             try:
@@ -326,7 +322,9 @@ def _parallel(items: Iterator[Task], options: Options, jobs: int, chunk_size: in
                 continue
             yield from results
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Done: reap the workers. Interrupted: drop the queued chunks and do not wait for
+        # the running ones (they ignore Ctrl-C and end with their chunk).
+        pool.shutdown(wait=finished, cancel_futures=not finished)
 
 
 def _isolated(chunk: list[Task], options: Options) -> Iterator[dict]:
@@ -478,19 +476,13 @@ def run(paths: Iterable[Path | str], options: Options, writer, jobs: int = 1,
             rec = result["record"]
             first = summary.see_id(rec)
             if first:
-                rec["notes"].append(_DUPLICATE_NOTE[options.lang].format(id=rec["id"], place=first))
+                rec["notes"].append(i18n.text("audit_duplicate", options.lang).format(id=rec["id"], place=first))
             summary.add(rec, result.get("satisfied", ()), result.get("internal", False))
             writer.record(rec)
         if progress:
             progress(1)
     writer.end(summary.as_dict())
     return Outcome(summary, inputs)
-
-
-_DUPLICATE_NOTE = {
-    "zh": "记录编号 {id} 与 {place} 重复：同一批次内编号应唯一",
-    "en": "record id {id} is also used by {place}; ids must be unique within a batch",
-}
 
 
 AUTO_JOBS_FROM = 200   # below this many inputs, starting workers costs more than it saves

@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # A date that lies outside these years is almost certainly a typo.
 EARLIEST_YEAR = 1990
@@ -47,8 +47,10 @@ class RecordDate:
 
     first: dt.date
     last: dt.date
-    written: str = ""  # as the user wrote it, for messages
-    form: str = "iso"  # which spelling was normalised
+    # How it was written: for messages only. Not compared, so 2025年3月1日 == 2025-03-01 and
+    # sorting steps by date never depends on the spelling.
+    written: str = field(default="", compare=False)
+    form: str = field(default="iso", compare=False)  # which spelling was normalised
 
     @property
     def is_day(self) -> bool:

@@ -198,7 +198,9 @@ def _schema_problem(lint: _FileLint, err: dict) -> None:
     keys = list(err["loc"])
     kind = err["type"]
     ctx = err.get("ctx") or {}
-    if kind == "missing" and keys and keys[0] == "source":
+    if kind in ("model_type", "dict_type", "model_attributes_type") and not keys:
+        message = "a rule file holds one mapping (id:, title:, source:, ...), not a list or a single value"
+    elif kind == "missing" and keys and keys[0] == "source":
         message = "missing citation: add `source: {name, doc, article, article_en}`" if len(keys) == 1 \
             else f"the citation has no `{keys[-1]}`; add it"
     elif kind == "missing":

@@ -133,9 +133,9 @@ def _yaml_hint(problem: str) -> str:
     if "undefined alias" in p:
         return "define the anchor (&name) before using *name, or write the value out"
     if "another document" in p:
-        return "one record per file: remove the second `---` or split the file"
+        return "one document per file: remove the second `---` or split the file"
     if "could not determine a constructor" in p:
-        return "remove the `!` tag; records hold plain text, numbers, lists and mappings"
+        return "remove the `!` tag; write plain text, numbers, lists and mappings"
     if "unhashable" in p or "not a list or a mapping" in p:
         return ""
     return "check the quotes, brackets and indentation here"
@@ -169,14 +169,14 @@ def _precheck_yaml(name: str, text: str, limit: int) -> None:
                 documents += 1
                 if documents > 1:
                     raise InputError(name, "the file holds more than one YAML document (a second `---`); "
-                                     "one record per file: remove it or split the file", _at(event.start_mark))
+                                     "one document per file: remove it or split the file", _at(event.start_mark))
                 continue
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 stack.append([event.anchor, 1])
                 total += 1
                 if len(stack) > MAX_DEPTH:
-                    raise InputError(name, f"the data is nested more than {MAX_DEPTH} levels deep; a record "
-                                     "needs fewer than 10: flatten it", _at(event.start_mark))
+                    raise InputError(name, f"the data is nested more than {MAX_DEPTH} levels deep; "
+                                     "flatten it (a record needs fewer than 10)", _at(event.start_mark))
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 anchor, size = stack.pop()
                 if anchor is not None:
@@ -222,7 +222,7 @@ def _parse_yaml(name: str, text: str) -> Any:
     except yaml.YAMLError as e:
         raise _yaml_error(name, text, e) from None
     except RecursionError:
-        raise InputError(name, f"the data is nested too deeply; a record needs fewer than {MAX_DEPTH} levels") from None
+        raise InputError(name, f"the data is nested too deeply (over {MAX_DEPTH} levels); flatten it") from None
     except ValueError as e:  # a number too long to convert (Python's 4,300-digit limit), a bad base-60 value
         raise InputError(name, _number_problem(e)) from None
 
@@ -231,7 +231,7 @@ def _number_problem(e: ValueError) -> str:
     digits = re.search(r"value has (\d+) digits", str(e))
     if digits:
         return f"a number with {int(digits.group(1)):,} digits cannot be read; check for a typo (quote it if it is text)"
-    if "is not a number a record can hold" in str(e):
+    if "is not a number a file can hold" in str(e):
         return str(e)
     return f"a value cannot be read as a number ({e}); quote it if it is text"
 
@@ -252,7 +252,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
 
 
 def _reject_constant(value: str):
-    raise ValueError(f"{value} is not a number a record can hold; write a number or leave the field out")
+    raise ValueError(f"{value} is not a number a file can hold; write a number or leave the field out")
 
 
 def _parse_json(name: str, text: str) -> Any:
@@ -265,7 +265,7 @@ def _parse_json(name: str, text: str) -> Any:
         raise InputError(name, f"duplicate key {e.key!r} in one object; keep one",
                          _find(text, duplicate=True)) from None
     except RecursionError:
-        raise InputError(name, f"the data is nested too deeply; a record needs fewer than {MAX_DEPTH} levels") from None
+        raise InputError(name, f"the data is nested too deeply (over {MAX_DEPTH} levels); flatten it") from None
     except ValueError as e:  # NaN/Infinity, a number with thousands of digits
         raise InputError(name, "invalid JSON: " + _number_problem(e)) from None
 
@@ -309,7 +309,7 @@ def check_values(data: Any, limit: int | None = None) -> tuple[list, str] | None
         if seen > limit:
             return keys, (f"the document holds more than {limit:,} values; split it or raise COMPLIANCE_MAX_NODES")
         if depth > MAX_DEPTH:
-            return keys, f"the data is nested more than {MAX_DEPTH} levels deep; a record needs fewer than 10"
+            return keys, f"the data is nested more than {MAX_DEPTH} levels deep; flatten it (a record needs fewer than 10)"
         if value is None or isinstance(value, bool):
             continue
         if isinstance(value, str):
@@ -321,7 +321,7 @@ def check_values(data: Any, limit: int | None = None) -> tuple[list, str] | None
                 return keys, f"the number {_short(value)} is larger than 10^15; check for a typo"
         elif isinstance(value, float):
             if not math.isfinite(value):
-                return keys, f"{value} is not a number a record can hold; write a number or leave the field out"
+                return keys, f"{value} is not a number a file can hold; write a number or leave the field out"
             if abs(value) > MAX_NUMBER:
                 return keys, f"the number {value:g} is larger than 10^15; check for a typo"
         elif isinstance(value, dict):
@@ -360,7 +360,7 @@ def read_text(path: Path) -> tuple[str, list[str]]:
     except (OSError, ValueError) as e:
         raise InputError(name, f"cannot read the file ({_os_reason(e)}); check the path") from None
     if stat.S_ISDIR(info.st_mode):
-        raise InputError(name, "is a directory, not a record file; give a .yaml or .json file")
+        raise InputError(name, "is a directory, not a file; give a .yaml or .json file")
     if not stat.S_ISREG(info.st_mode):
         raise InputError(name, "is not a regular file (a device, pipe or socket); give a .yaml or .json file")
     if info.st_size > limit:
@@ -374,7 +374,7 @@ def read_text(path: Path) -> tuple[str, list[str]]:
     except PermissionError:
         raise InputError(name, "cannot read the file (permission denied); check its permissions") from None
     except IsADirectoryError:
-        raise InputError(name, "is a directory, not a record file; give a .yaml or .json file") from None
+        raise InputError(name, "is a directory, not a file; give a .yaml or .json file") from None
     except OSError as e:
         raise InputError(name, f"cannot read the file ({_os_reason(e)})") from None
     if len(raw) > limit:
@@ -406,25 +406,33 @@ def decode(name: str, raw: bytes) -> tuple[str, list[str]]:
     if not raw.strip():
         _not_empty(name, "")
     if b"\x00" in raw:
-        raise InputError(name, "this is a binary file, not a YAML or JSON record (it contains NUL bytes)")
+        raise InputError(name, "this is a binary file, not YAML or JSON text (it contains NUL bytes)")
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as utf8_error:
         bad_utf8 = utf8_error.start
+    where = _byte_position(raw, bad_utf8)
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
-        raise InputError(name, f"the file is neither UTF-8 nor GBK/GB18030 (invalid byte at offset {bad_utf8}); "
-                         "if it is text, save it as UTF-8") from None
+        raise InputError(name, f"the file is neither UTF-8 nor GBK/GB18030 (invalid byte 0x{raw[bad_utf8]:02X}); "
+                         "if it is text, save it as UTF-8", where) from None
     if not _plain_chinese(text):
-        raise InputError(name, f"the file is not UTF-8 (invalid byte at offset {bad_utf8}), and read as GBK it "
-                         "is not plain Chinese text (Big5, Latin-1 or binary?); save it as UTF-8") from None
+        raise InputError(name, f"the file is not UTF-8 (invalid byte 0x{raw[bad_utf8]:02X}), and read as GBK it "
+                         "is not plain Chinese text (Big5, Latin-1, a damaged file?); save it as UTF-8", where) from None
     return text, ["the file is not UTF-8; it was read as GBK/GB18030. Save it as UTF-8 to be sure"]
+
+
+def _byte_position(raw: bytes, offset: int) -> str:
+    """line:col of a byte (columns counted in bytes: the line cannot be decoded)."""
+    line = raw.count(b"\n", 0, offset) + 1
+    start = raw.rfind(b"\n", 0, offset) + 1
+    return f"{line}:{offset - start + 1}"
 
 
 def _not_empty(name: str, text: str) -> None:
     if not text.strip():
-        raise InputError(name, "the file is empty; a decision record starts with `format: decision-record/1`")
+        raise InputError(name, "the file is empty")
 
 
 def _plain_chinese(text: str) -> bool:

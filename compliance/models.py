@@ -82,6 +82,11 @@ class ImplementingUnit(_Strict):
     entrustment_doc: DocText | None = None
     nonprofit: bool | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _scalars(cls, data: Any) -> Any:
+        return _guard_scalars(cls, data)
+
 
 class ParentDecision(_Strict):
     doc: DocText | None = None
@@ -97,6 +102,33 @@ class Waiver(_Strict):
     approved_by: str | None = None
     doc: DocText | None = None
     expires: RDate | None = None
+
+
+def _scalar_kind(annotation: Any) -> str | None:
+    args = [a for a in (getattr(annotation, "__args__", None) or (annotation,)) if a is not type(None)]
+    if args == [bool]:
+        return "bool"
+    if args in ([int], [float]):
+        return "number"
+    return None
+
+
+def _guard_scalars(cls: type[BaseModel], data: Any) -> Any:
+    """No lax coercion where it would hide a typo: `households: yes` is not 1, and
+    `is_major_decision: 1` or `"no"` is not a boolean (YAML's true/false, yes/no are)."""
+    if not isinstance(data, dict):
+        return data
+    for name, info in cls.model_fields.items():
+        value = data.get(name)
+        if value is None:
+            continue
+        kind = _scalar_kind(info.annotation)
+        if kind == "number" and isinstance(value, bool):
+            raise PydanticCustomError("record", "{msg}", {"field": name, "msg": f"expected a number, not {value}"})
+        if kind == "bool" and not isinstance(value, bool):
+            raise PydanticCustomError("record", "{msg}", {
+                "field": name, "msg": f"expected true or false, not {_shown(value)}"})
+    return data
 
 
 def _coerce(ftype: Any, value: Any) -> Any:
@@ -214,6 +246,11 @@ class HouseholdEntry(BaseModel):
     onsite_swap_requested: bool | None = None
     steps: list[Step] = Field(default_factory=list)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _scalars(cls, data: Any) -> Any:
+        return _guard_scalars(cls, data)
+
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -263,6 +300,7 @@ class Record(BaseModel):
         fmt = data.get("format")
         if fmt != FORMAT:
             raise PydanticCustomError("record", "{msg}", {"field": "format", "msg": _format_message(fmt)})
+        _guard_scalars(cls, data)
         if info.context is not None and isinstance(data.get("type"), str) and data["type"] in voc.RECORD_TYPES:
             info.context["step_scope"] = data["type"]
         return data

@@ -6,6 +6,7 @@ fields that exist here.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -245,6 +246,7 @@ def _label_aliases(label: str) -> set[str]:
     return {a for a in out if a}
 
 
+@functools.lru_cache(maxsize=None)
 def kind_aliases(record_type: str) -> dict[str, str]:
     """Chinese alias -> kind name, for one record type; ambiguous aliases are dropped."""
     seen: dict[str, set[str]] = {}

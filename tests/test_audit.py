@@ -17,7 +17,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 
 from compliance import audit
 from compliance.atomic import report_output

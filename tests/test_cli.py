@@ -158,6 +158,7 @@ def test_wheel_ships_rules_and_profiles(tmp_path):
                 assert f"compliance/_rules/{folder.name}/{rule_file.name}" in names
     assert "compliance/_rules/_examples/expropriation.yaml" in names
     assert "compliance/profiles/national.yaml" in names
+    assert "compliance/formats/templates/audit.html.j2" in names
     for module in (ROOT / "compliance").rglob("*.py"):  # every package listed in pyproject
         assert module.relative_to(ROOT).as_posix() in names
     site = tmp_path / "site"

@@ -60,7 +60,7 @@ HOSTILE: list[tuple[str, str | bytes, list[str], str | None]] = [
     ("tab.yaml", "format: decision-record/1\n\tid: x\n", ["invalid YAML", "tab"], "2:1"),
     ("unclosed.json", '{"format": ', ["invalid JSON"], "1:12"),
     ("control.yaml", 'format: "a\x07b"\n', ["U+0007", "remove it"], "1:11"),
-    ("two-docs.yaml", GOOD + "---\nid: y\n", ["more than one YAML document", "one record per file"], None),
+    ("two-docs.yaml", GOOD + "---\nid: y\n", ["more than one YAML document", "one document per file"], None),
     ("tag.yaml", "!!python/object/apply:os.system [echo]\n", ["invalid YAML", "tag"], "1:1"),
     ("binary-tag.yaml", good(("title: 卫滨", "title: !!binary aGVsbG8=\nnote_: 卫滨")), ["!!binary"], "(title)"),
     ("set.yaml", GOOD.split("steps:")[0] + "steps: !!set {a, b}\n", ["!!set"], "(steps)"),
@@ -100,6 +100,10 @@ HOSTILE: list[tuple[str, str | bytes, list[str], str | None]] = [
     ("kind-list.yaml", step("kind: [decision], date: 2025-04-25"), ["`kind` must be the name of a step kind"], ".kind)"),
     ("type-list.yaml", good(("type: expropriation_decision", "type: [expropriation_decision]")),
      ["is not one of", "expropriation_decision"], "(type)"),
+    ("households-yes.yaml", good(("households: 312", "households: yes")), ["expected a number, not True"],
+     "(households)"),
+    ("major-1.yaml", good(("is_major_decision: true", "is_major_decision: 1")), ["expected true or false, not 1"],
+     "(is_major_decision)"),
     ("id-list.yaml", good(("id: EX-2025-ZS-01", "id: [1, 2]")), ["expected text"], "(id)"),
     # wrong format or a future version
     ("no-format.yaml", good(("format: decision-record/1\n", "")), ["missing `format: decision-record/1`"], "(format)"),
@@ -139,6 +143,11 @@ HOSTILE: list[tuple[str, str | bytes, list[str], str | None]] = [
      ["over the 65,536-character limit", "shorten it"], ".note)"),
     ("wide-step.yaml", step("kind: decision, date: 2025-04-25, " + ", ".join(f"f{i}: 1" for i in range(300))),
      ["unknown field 'f0'", "and 299 more unknown fields"], ".f0)"),
+    ("many-steps.yaml", GOOD.split("waivers:")[0] + GOOD.split("steps:\n")[1] * 40,
+     ["steps, over the limit of 1,000 for one record", "split it"], "(steps[1000])"),
+    ("many-household-steps.yaml", GOOD + "household_entries:\n" + "".join(
+        f"  - {{id: H{i}, steps: [{{kind: relocated, date: 2025-06-01}}, {{kind: demolished, date: 2025-06-02}}]}}\n"
+        for i in range(1001)), ["more than 2,000 steps", "split the record"], "(household_entries[1000])"),
     ("inf.yaml", good(("amount_cny: 186000000", "amount_cny: .inf")), ["inf is not a number"], ".amount_cny)"),
     ("nan.yaml", good(("amount_cny: 186000000", "amount_cny: .nan")), ["nan is not a number"], ".amount_cny)"),
     ("nan.json", '{"format": NaN}', ["NaN is not a number"], None),
@@ -271,6 +280,17 @@ def test_node_limit_is_configurable(tmp_path, monkeypatch):
     assert load_record(path).record.id == "EX-2025-ZS-01"
 
 
+def test_household_step_limit_is_configurable(tmp_path, monkeypatch):
+    path = tmp_path / "r.yaml"
+    path.write_text(GOOD + "household_entries:\n" + "".join(
+        f"  - {{id: H{i}, steps: [{{kind: relocated, date: 2025-06-01}}]}}\n" for i in range(30)), encoding="utf-8")
+    monkeypatch.setenv("COMPLIANCE_MAX_HOUSEHOLD_STEPS", "20")
+    with pytest.raises(InputError, match=r"more than 20 steps.*COMPLIANCE_MAX_HOUSEHOLD_STEPS"):
+        load_record(path)
+    monkeypatch.delenv("COMPLIANCE_MAX_HOUSEHOLD_STEPS")
+    assert len(load_record(path).record.household_entries) == 30
+
+
 def test_alias_bomb_costs_no_memory(tmp_path):
     import resource
     path = tmp_path / "bomb.yaml"
@@ -359,22 +379,24 @@ def test_no_record_can_reach_the_engines_property_limit(evaluator):
 
 
 def test_batch_cut_short_becomes_a_record_error_never_a_partial_result(checker, monkeypatch):
-    """Force the adapter's guard through the real check path: the record is an error, no findings."""
+    """Force the adapter's guard through the real check path: the engine silently drops the end
+    of a batch (as durable-rules does after a fact it rejects); the record is an error, with no
+    findings, and the next record is checked normally."""
     from compliance.engine import durable_adapter
 
     loaded = load_record(EXAMPLE)
-    real = checker.evaluator.facts_for
+    real = durable_adapter.dre.assert_facts
 
-    def too_wide(record, profile, as_of):
-        facts = real(record, profile, as_of)
-        facts.facts[1] = dict(facts.facts[1], **{f"x{i}": i for i in range(300)})
-        return facts
+    def truncated(handle, batch_json):
+        batch = json.loads(batch_json)
+        return real(handle, json.dumps(batch[: len(batch) // 2], ensure_ascii=False))
 
-    monkeypatch.setattr(checker.evaluator, "facts_for", too_wide)
-    monkeypatch.setattr(durable_adapter, "check_fact_limits", lambda facts: None)  # let it reach the engine
+    monkeypatch.setattr(durable_adapter.dre, "assert_facts", truncated)
     report = checker.check_loaded(loaded, AS_OF, "zh")
     assert report.status == "error" and report.findings == []
-    assert "cut the record short" in report.error.message or "rejected" in report.error.message
+    assert "cut the record short" in report.error.message and str(EXAMPLE) in str(report.error)
+    monkeypatch.setattr(durable_adapter.dre, "assert_facts", real)
+    assert checker.check_loaded(loaded, AS_OF, "zh").status in ("pass", "incomplete")
 
 
 def test_fact_limit_guard_names_the_problem():
@@ -554,3 +576,20 @@ def test_regressions(tmp_path, name, content, words):
     with pytest.raises(InputError, match=words) as info:
         load_record(path)
     assert "\n" not in str(info.value)
+
+
+def test_date_spelling_never_changes_equality_or_order():
+    """Found by the property tests: steps with equal dates were ordered by how the date was
+    spelled, so a message could quote a different step for 2025年4月26日 than for 2025-04-26."""
+    from compliance.dates import parse_date
+    iso, cn, full = parse_date("2025-04-26"), parse_date("2025年4月26日"), parse_date("２０２５－０４－２６")
+    assert iso == cn == full and hash(iso) == hash(cn)
+    assert sorted([cn, iso]) == [cn, iso] and sorted([iso, cn]) == [iso, cn]
+
+
+def test_json_record_with_a_bom(tmp_path):
+    import yaml as _yaml
+    data = _yaml.load(GOOD, Loader=loader._UniqueKeyLoader)
+    path = tmp_path / "r.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    assert load_record(path).record.id == "EX-2025-ZS-01"

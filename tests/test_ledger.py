@@ -5,14 +5,14 @@ import datetime as dt
 import functools
 import io
 import json
-import subprocess
-import sys
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from compliance import audit, ledger
+from compliance.cli import cli
 from compliance import vocabulary as voc
 from compliance.formats.audit_base import AuditMeta, rule_rows, writer_class
 from compliance.records import load_record
@@ -50,8 +50,8 @@ def header_letter(record_type: str, header: str) -> str:
 
 def test_template_has_headers_validation_and_instructions(tmp_path):
     path = tmp_path / "台账.xlsx"
-    proc = subprocess.run([sys.executable, "-m", "compliance", "template", str(path)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    result = CliRunner().invoke(cli, ["template", str(path)])
+    assert result.exit_code == 0, result.output
     wb = load_workbook(path)
     assert wb.sheetnames == [ledger.INSTRUCTIONS_SHEET, *ledger.TYPE_SHEETS.values()]
     for record_type, name in ledger.TYPE_SHEETS.items():
@@ -68,8 +68,8 @@ def test_template_has_headers_validation_and_instructions(tmp_path):
         assert kinds[header_letter(record_type, decision.header)].type == "date"
     text = "\n".join(str(c.value) for row in wb[ledger.INSTRUCTIONS_SHEET].iter_rows() for c in row if c.value)
     assert "日期不详" in text and "；" in text and "作出征收决定日期" in text
-    again = subprocess.run([sys.executable, "-m", "compliance", "template", str(path)], capture_output=True, text=True)
-    assert again.returncode == 2 and "--force" in again.stderr      # never overwrites by accident
+    again = CliRunner().invoke(cli, ["template", str(path)])
+    assert again.exit_code == 2 and "--force" in again.output      # never overwrites by accident
 
 
 def test_layout_has_a_column_for_every_step_field_a_rule_reads():
@@ -245,9 +245,8 @@ def test_export_command_reports_what_a_ledger_cannot_hold(tmp_path):
                                               encoding="utf-8")
     (tmp_path / "recs" / "broken.yaml").write_text("id: [", encoding="utf-8")
     out = tmp_path / "out.xlsx"
-    proc = subprocess.run([sys.executable, "-m", "compliance", "export", str(tmp_path / "recs"), str(out)],
-                          capture_output=True, text=True)
-    assert proc.returncode == 2                       # the broken file was not exported
-    assert "decision.note" in proc.stderr and "waivers (1)" in proc.stderr and "broken.yaml" in proc.stderr
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "recs"), str(out)])
+    assert result.exit_code == 2                      # the broken file was not exported
+    assert "decision.note" in result.output and "waivers (1)" in result.output and "broken.yaml" in result.output
     rows = list(ledger.read_ledger(out))
     assert len(rows) == 1 and ledger.load_row(rows[0]).record.id == "LG-1"

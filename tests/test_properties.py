@@ -12,17 +12,19 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import os
 import random
 import re
 from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from compliance import vocabulary as voc
 from compliance.errors import InputError
 from compliance.formats.json_report import record_dict
+from compliance.loader import load_data
 from compliance.models import validate_record
 from compliance.profiles import Profile, load_profile
 from compliance.records import LoadedRecord, load_record
@@ -30,7 +32,9 @@ from compliance.records import LoadedRecord, load_record
 from .conftest import AS_OF, ROOT
 from .generate import BASES, generate, load_bases
 
-SETTINGS = settings(max_examples=40, deadline=None, database=None, derandomize=True,
+# PROPERTY_EXAMPLES=2000 for a long run (fuzz/README.md); derandomized, so CI is reproducible
+SETTINGS = settings(max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "60")), deadline=None, database=None,
+                    derandomize=not os.environ.get("PROPERTY_EXAMPLES"),
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                            HealthCheck.data_too_large])
 _BASES = load_bases()
@@ -92,22 +96,25 @@ def near_valid_record(draw):
     data["steps"] = draw(st.permutations(data["steps"]))
     for _ in range(draw(st.integers(0, 3))):
         how = draw(st.sampled_from(["junk-field", "unknown-field", "junk-top", "drop-top", "typo-kind", "junk-step"]))
-        if how in ("junk-field", "unknown-field", "typo-kind") and data["steps"]:
-            step = dict(data["steps"][draw(st.integers(0, len(data["steps"]) - 1))])
+        steps_now = data.get("steps") if isinstance(data.get("steps"), list) else None
+        if how in ("junk-field", "unknown-field", "typo-kind") and steps_now:
+            step = steps_now[draw(st.integers(0, len(steps_now) - 1))]
+            step = dict(step) if isinstance(step, dict) else {"kind": "decision"}
             if how == "junk-field":
-                fields = sorted(voc.KINDS_BY_TYPE[data["type"]].get(step["kind"], voc.StepKind("x", "x")).all_fields)
-                step[draw(st.sampled_from(fields or ["date"]))] = draw(JUNK)
+                kinds = voc.KINDS_BY_TYPE.get(data["type"]) if isinstance(data.get("type"), str) else None
+                kind = kinds.get(step.get("kind")) if kinds and isinstance(step.get("kind"), str) else None
+                step[draw(st.sampled_from(sorted(kind.all_fields) if kind else ["date"]))] = draw(JUNK)
             elif how == "unknown-field":
                 step[draw(st.sampled_from(["dat", "dcument", "备注", "1", "kind_"]))] = draw(JUNK)
             else:
                 step["kind"] = draw(st.sampled_from(["decison", "作出征收决订", "", "risk assessment"]))
-            data["steps"].append(step)
+            data["steps"] = steps_now + [step]
         elif how == "junk-top":
             data[draw(st.sampled_from(["households", "title", "issuer", "type", "format", "steps", "waivers"]))] = draw(JUNK)
         elif how == "drop-top":
             data.pop(draw(st.sampled_from(["id", "title", "issuer", "type", "format"])), None)
-        elif how == "junk-step":
-            data["steps"] = list(data["steps"]) + [draw(JUNK)]
+        elif how == "junk-step" and steps_now is not None:
+            data["steps"] = steps_now + [draw(JUNK)]
     return data
 
 
@@ -169,12 +176,38 @@ def _report(checker, data, profile, as_of, steps_order=None):
     return out
 
 
+def _tied_steps(record: dict) -> bool:
+    """Two different steps of one kind with the same date: see the xfail test below."""
+    seen: dict = {}
+    for s in record["steps"]:
+        key = (s.get("kind"), str(s.get("date") or s.get("start")))
+        if seen.setdefault(key, s) != s:
+            return True
+    return False
+
+
 @SETTINGS
 @given(seed=st.integers(0, 10**6), data=st.data())
 def test_findings_identical_under_step_shuffles(checker, seed, data):
     record, profile, as_of = _generated_record(seed)
+    assume(not _tied_steps(record))
     order = data.draw(st.permutations(range(len(record["steps"]))))
     assert _report(checker, record, profile, as_of) == _report(checker, record, profile, as_of, order)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "found by the shuffle property: findings._Context.step_of sorts the steps a message quotes by "
+    "date only, so of two steps of one kind with the same date the one listed first is quoted"))
+def test_message_quotes_the_same_step_whatever_the_order(checker):
+    data = {"format": "decision-record/1", "id": "T", "type": "expropriation_decision", "title": "t",
+            "issuer": {"name": "x", "level": "district_government"}, "department": {"name": "d"},
+            "public_interest": "infrastructure", "households": 5,
+            "steps": [{"kind": "survey", "start": "2025-01-10", "end": "2025-03-10"},
+                      {"kind": "survey", "start": "2025-01-10", "end": "2025-02-10"}]}
+    profile = load_profile("national")
+    checker._profiles["gen"] = profile
+    as_of = dt.date(2025, 8, 16)
+    assert _report(checker, data, profile, as_of) == _report(checker, data, profile, as_of, [1, 0])
 
 
 _CN_DIGITS = "〇一二三四五六七八九"
@@ -290,9 +323,9 @@ def _results(evaluator, data):
 
 @pytest.fixture(scope="module")
 def compliant(evaluator):
-    data = yaml.load(EXAMPLE.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # dates stay text
+    data, _ = load_data(EXAMPLE)  # dates stay text
     record, results, table = _results(evaluator, data)
-    assert set(table.values()) <= {"satisfied", "not_applicable"}, "the example must be compliant"
+    assert "violated" not in table.values(), "the example must be compliant"
     return data, record, results, table
 
 
@@ -321,6 +354,7 @@ def test_moving_one_step_changes_only_the_rules_that_depend_on_it(evaluator, com
     rules = {r.id: r for r in evaluator.rulebook.rules}
     rng = random.Random(6)
     indices = rng.sample(range(len(data["steps"])), 12)
+    moved_results = set()
     for i in indices:
         step = data["steps"][i]
         for when in ("2025-12-01", "2024-12-01"):
@@ -333,6 +367,8 @@ def test_moving_one_step_changes_only_the_rules_that_depend_on_it(evaluator, com
             changed = {rule for (rule, _h), res in baseline.items() if after.get((rule, _h)) != res}
             depend = {rule_id for rule_id, rule in rules.items() if _names(rule, step["kind"])}
             assert changed <= depend, (step["kind"], when, sorted(changed - depend))
+            moved_results |= changed
         reordered = copy.deepcopy(data)
         reordered["steps"].insert(0, reordered["steps"].pop(i))
         assert _results(evaluator, reordered)[2] == baseline
+    assert len(moved_results) >= 5  # the moves did break rules (out of order, too early, too late)

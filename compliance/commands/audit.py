@@ -36,7 +36,18 @@ from .common import as_of_option, lang_option, parse_as_of, profile_option, rule
 @rules_option
 @click.pass_context
 def audit(ctx, paths, year, jobs, fmt, out, lang, as_of, profile, fail_on, rules_dir) -> None:
-    """Audit many decision records at once: directories, record files and .xlsx ledgers."""
+    """Audit many decision records at once: directories, record files and .xlsx ledgers.
+
+    \b
+    Every input is in the report once: checked, or an error with its place and
+    reason (a bad file never stops the batch). Directories are read recursively
+    (*.yaml, *.yml, *.json; not under `expected/` or `profiles/`, not
+    *.expected.yaml); a ledger is read when it is named. With --year, a record
+    decided in another year is listed as excluded; one with no decision date is
+    checked, with a note. Two records with the same id are both checked and
+    reported as duplicates. Exit 0: no violation at or above --fail-on; 1: some;
+    2: an input could not be read or validated, or ids repeat; 3: internal error.
+    """
     day = parse_as_of(as_of)
     book = rulebook(rules_dir)
     if profile:

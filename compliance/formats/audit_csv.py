@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import csv
 
-from .audit_base import AuditWriter, dates_text, error_text, label
+from .. import i18n
+from .audit_base import AuditWriter, dates_text, error_text, label, type_label
 
 COLUMNS = ("col_file", "col_location", "col_id", "col_type", "col_record_title", "col_status", "col_decision_date",
            "col_rule", "col_title", "col_result", "col_severity", "col_basis", "col_verified", "col_household",
@@ -31,8 +32,8 @@ class Writer(AuditWriter):
 
     def _head(self, rec: dict, status: str) -> list:
         lang = self.meta.lang
-        return [rec["file"], rec.get("location"), rec.get("id"), rec.get("type"), rec.get("title"),
-                label(status, lang), rec.get("decision_date")]
+        return [rec["file"], rec.get("location"), rec.get("id"), type_label(rec.get("type"), lang) if rec.get("type") else "",
+                rec.get("title"), label(status, lang), rec.get("decision_date")]
 
     def record(self, rec: dict) -> None:
         lang = self.meta.lang
@@ -46,7 +47,8 @@ class Writer(AuditWriter):
             waiver = f.get("waiver") or {}
             self._row(head + [
                 f["rule"], f["title"], label(f["result"], lang), label(f["severity"], lang), f["basis"],
-                label("yes" if f.get("verified") else "no", lang), f.get("household"), ", ".join(f.get("steps", [])),
+                label("yes" if f.get("verified") else "no", lang), f.get("household"),
+                "、".join(i18n.step_label(k, rec.get("type") or "", lang) for k in f.get("steps", [])),
                 dates_text(f), f["message"], f["remediation"], waiver.get("reason"),
                 "；".join((f.get("notes") or []) + (rec.get("notes") or []))])
 

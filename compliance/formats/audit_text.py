@@ -14,15 +14,6 @@ STATUS_STYLE = {**STATUS_STYLE, "excluded": "dim"}
 TOP_RULES = 25
 
 
-def _counts(c: dict, lang: str) -> str:
-    """Short per-record counts for one line (the full wording is in `check`)."""
-    if lang == "zh":
-        out = f"违反 {c['violated']}（严重 {c['blocking']}） 无法判断 {c['not_evaluable']}"
-        return out + (f" 豁免 {c['waived']}" if c["waived"] else "")
-    out = f"{c['violated']} violated ({c['blocking']} blocking), {c['not_evaluable']} not evaluable"
-    return out + (f", {c['waived']} waived" if c["waived"] else "")
-
-
 class Writer(AuditWriter):
     def __init__(self, out, meta, console: Console | None = None):
         super().__init__(out, meta)
@@ -35,16 +26,16 @@ class Writer(AuditWriter):
         m, c = self.meta, counts(rec)
         line = Text.assemble(self._status(rec["status"]), " ", (rec.get("id") or "?", "bold"), "  ")
         if rec["status"] != "error":
-            line.append(_counts(c, m.lang))
+            line.append(m.t("audit_line", **c) + (m.t("audit_line_waived", waived=c["waived"]) if c["waived"] else ""))
         line.append(f"  {place(rec)}", style="dim")
         self.console.print(line, soft_wrap=True)
         if rec["status"] == "error":
-            self.console.print(Text(f"    {error_text(rec)}", style="magenta"), overflow="fold")
+            self.console.print(Text(f"    {error_text(rec)}", style="magenta"), soft_wrap=True)
         for f in rec["findings"]:
             if f["result"] == "violated":
                 who = f" [{f['household']}]" if f.get("household") else ""
                 self.console.print(Text.assemble("    ", (label(f["severity"], m.lang), SEVERITY_STYLE[f["severity"]]),
-                                                 f" {f['rule']}{who} {f['title']}"), overflow="fold")
+                                                 f" {f['rule']}{who} {f['title']}"), soft_wrap=True)
 
     def excluded(self, item: dict) -> None:
         line = Text.assemble(self._status("excluded"), " ", (item.get("id") or "?", "bold"),
