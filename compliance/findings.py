@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,7 +105,8 @@ class _Context:
         if voc.HOUSEHOLD_KIND_NAMES.__contains__(kind) and self.household is not None:
             others = []  # another household's step says nothing about this one
         done = [self.facts.steps[fid] for fid in (same or others)]
-        dated = sorted(done, key=lambda s: (s.get("date") or s.get("start") or RecordDate(dt.date.max, dt.date.max)))
+        # by date, then by content: the same step is quoted whatever the order of the file
+        dated = sorted(done, key=lambda s: (_sort_day(s), json.dumps(s.fields, sort_keys=True, default=str)))
         return dated[0] if dated else None
 
     def lookup(self, name: str) -> Any:
@@ -186,6 +188,11 @@ def period_detail(expression: str, base: Any, periods: tuple, profile: Profile) 
     detail.last_day = last.isoformat()
     detail.days_counted = counted_days(base.first, last, profile.period_counting)
     return detail
+
+
+def _sort_day(step: Step) -> tuple:
+    value = step.get("date") or step.get("start")
+    return (value.first, value.last) if isinstance(value, RecordDate) else (dt.date.max, dt.date.max)
 
 
 def render(template: str, ctx: _Context, lang: str) -> str:

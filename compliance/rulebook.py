@@ -423,17 +423,24 @@ def bundled_rules_dir() -> Path:
 def load_rule_file(path: Path) -> Rule:
     text, _ = read_text(path)
     data = parse(path, text)
+    from .lint import rule_problems, schema_message  # lint builds on this module
     try:
         rule = Rule.model_validate(data)
         _validate_against_vocabulary(rule)
+        problems = rule_problems(rule)  # what would trip the engine or the reader later
     except ValidationError as e:
         err = e.errors()[0]
         keys = list(err["loc"])
         where = ".".join(str(k) for k in keys)
         line = line_of(path, text, keys)
-        raise InputError(str(path), err["msg"], f"{line} ({where})" if line else where) from None
-    except ValueError as e:
+        raise InputError(str(path), schema_message(err), f"{line} ({where})" if line else where) from None
+    except (ValueError, TypeError, AttributeError, KeyError) as e:
         raise InputError(str(path), str(e)) from None
+    if problems:
+        keys, message = problems[0]
+        where = ".".join(str(k) for k in keys)
+        line = line_of(path, text, keys)
+        raise InputError(str(path), message, f"{line} ({where})" if line else where or None)
     return rule
 
 

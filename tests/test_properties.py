@@ -177,7 +177,7 @@ def _report(checker, data, profile, as_of, steps_order=None):
 
 
 def _tied_steps(record: dict) -> bool:
-    """Two different steps of one kind with the same date: see the xfail test below."""
+    """Two different steps of one kind with the same date: see the test below."""
     seen: dict = {}
     for s in record["steps"]:
         key = (s.get("kind"), str(s.get("date") or s.get("start")))
@@ -195,9 +195,6 @@ def test_findings_identical_under_step_shuffles(checker, seed, data):
     assert _report(checker, record, profile, as_of) == _report(checker, record, profile, as_of, order)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "found by the shuffle property: findings._Context.step_of sorts the steps a message quotes by "
-    "date only, so of two steps of one kind with the same date the one listed first is quoted"))
 def test_message_quotes_the_same_step_whatever_the_order(checker):
     data = {"format": "decision-record/1", "id": "T", "type": "expropriation_decision", "title": "t",
             "issuer": {"name": "x", "level": "district_government"}, "department": {"name": "d"},

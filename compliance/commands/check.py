@@ -35,7 +35,7 @@ def check(files, fmt, lang, as_of, profile, fail_on, include_all, explain, rules
     else:
         out = console()
         for block in text.renderables(report):
-            out.print(block)
+            out.print(block, crop=False)
     sys.exit(report.exit_code(fail_on))
 
 

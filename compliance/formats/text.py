@@ -86,7 +86,8 @@ def _details(r: RecordReport, lang: str) -> Group:
 def record_block(r: RecordReport, lang: str) -> RenderableType:
     parts: list[RenderableType] = [_header(r, lang)]
     if r.error:
-        parts.append(Text(str(r.error), style="magenta"))
+        # one line, never wrapped: it names file, place and fix, and scripts grep it
+        parts.append(Text(str(r.error), style="magenta", no_wrap=True, overflow="ignore"))
         return Group(*parts, Text(""))
     if r.findings:
         parts += [_table(r, lang), _details(r, lang), Text("")]
