@@ -186,6 +186,29 @@ _ALIASES: set[str] = set()
 ALWAYS_KEPT = {"id", "sid", "t", "kind", "__begin__", "__end__"}
 
 
+def _selectors(rules: dict[str, dict]) -> tuple[set[str], set[tuple[str, str]]]:
+    """Which facts a ruleset's patterns can match: fact types taken whole, (type, kind) pairs."""
+    whole: set[str] = set()
+    kinds: set[tuple[str, str]] = set()
+    for rule in rules.values():
+        for pattern in rule["all"]:
+            (_, cond), = pattern.items()
+            items = cond["$and"] if set(cond) == {"$and"} else [cond]
+            t = next((c["t"] for c in items if set(c) == {"t"}), None)
+            if t is None:
+                continue  # markers (__begin__, __end__)
+            named = [c["kind"] for c in items if set(c) == {"kind"} and isinstance(c["kind"], str)]
+            alternatives = [a["kind"] for c in items if set(c) == {"$or"}
+                            for a in c["$or"] if set(a) == {"kind"} and isinstance(a["kind"], str)]
+            if named:
+                kinds.add((t, named[0]))
+            elif alternatives:
+                kinds.update((t, k) for k in alternatives)
+            else:
+                whole.add(t)
+    return whole, kinds
+
+
 class DurableEngine:
     """Rule groups (one per legal rule) packed into small rulesets; one record at a time."""
 
@@ -203,7 +226,7 @@ class DurableEngine:
             merged: dict[str, dict] = {}
             for group in groups[start:start + GROUPS_PER_RULESET]:
                 merged.update(group)
-            self._rulesets.append(DurableRuleset(merged))
+            self._rulesets.append((DurableRuleset(merged), *_selectors(merged)))
 
         self._sessions = itertools.count()
 
@@ -212,7 +235,11 @@ class DurableEngine:
         check_fact_limits(facts)
         sid = f"s{next(self._sessions)}"
         used = self._used
-        batch = [{k: v for k, v in f.items() if k in used} | {"sid": sid} for f in facts]
-        batch.append({"__end__": 1, "sid": sid, "id": "__end__"})
-        batch_json = json.dumps(batch, ensure_ascii=False)
-        return [m for ruleset in self._rulesets for m in ruleset.matches(batch_json, sid)]
+        trimmed = [{k: v for k, v in f.items() if k in used} | {"sid": sid} for f in facts]
+        end = {"__end__": 1, "sid": sid, "id": "__end__"}
+        found = []
+        for ruleset, whole, kinds in self._rulesets:
+            # each ruleset gets only the facts its patterns can match: less to parse and join
+            batch = [f for f in trimmed if f["t"] in whole or (f["t"], f.get("kind")) in kinds] + [end]
+            found += ruleset.matches(json.dumps(batch, ensure_ascii=False), sid)
+        return found
