@@ -242,6 +242,7 @@ def _household_pseudo_steps(record: Record, own: str | None) -> list[tuple[str |
     out = []
     for household, source in sources:
         attrs = {k: getattr(source, k) for k in voc.HOUSEHOLD_ATTRIBUTES if getattr(source, k, None) is not None}
+        attrs["signed_agreement"] = any(s.kind == "agreement_signed" for s in source.steps)
         out.append((household, Step.model_construct(kind="household", written_kind="household", fields=attrs)))
     return out
 

@@ -65,6 +65,8 @@ DERIVED_STEP_FIELDS = {
     "implementation": {"activity": voc.enum(*voc.IMPLEMENTATION_ACTIVITIES, "other")},
     # per the official holiday calendar: a statutory holiday or weekend rest day (调休 days work)
     "demolished": {"on_rest_day": voc.BOOL},
+    # whether the household has a signed agreement on record (known: an absent step was not done)
+    "household": {"signed_agreement": voc.BOOL},
 }
 PARAMETERS = ("many_households_threshold", "signing_period_days", "valuation_publicity_days",
               "large_expenditure_threshold_cny")
