@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from . import vocabulary as voc
 from .errors import InputError, one_line
-from .loader import line_of, parse, read_text
+from .loader import field_path, line_of, parse, read_text
 
 RECORD_TYPES = tuple(voc.RECORD_TYPES)
 MAX_PERIOD = {"days": 36_600, "working_days": 25_000, "months": 1_200, "years": 100}
@@ -70,7 +70,7 @@ class _FileLint:
         m = re.match(r"^(\d+):(\d+)", spot or "")
         if m:
             line, col = int(m.group(1)), int(m.group(2))
-        dotted = _dotted(keys)
+        dotted = field_path(keys)
         self.report.problems.append(Problem(str(self.path), line, col, one_line(message), dotted))
 
 
@@ -103,13 +103,6 @@ def schema_message(err: dict) -> str:
     out = _Collect()
     _schema_problem(out, err)
     return out.problems[0][1]
-
-
-def _dotted(keys: list) -> str:
-    out = ""
-    for key in keys:
-        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
-    return out
 
 
 def lint_directory(directory: Path) -> LintReport:

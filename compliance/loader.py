@@ -271,7 +271,8 @@ def _parse_json(name: str, text: str) -> Any:
 
 
 # ----------------------------------------------------------------- values
-def _key_path(keys: list) -> str:
+def field_path(keys: list) -> str:
+    """['steps', 4, 'date'] -> 'steps[4].date' (how errors name a place)."""
     out = ""
     for key in keys:
         out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
@@ -458,7 +459,7 @@ def parse(path: Path, text: str) -> Any:
     problem = check_values(data)
     if problem is not None:
         keys, message = problem
-        where = _key_path(keys)
+        where = field_path(keys)
         line = line_of(path, text, keys) if keys else None
         if len(where) > 60:  # a path 64 levels deep says less than its line
             where = ""

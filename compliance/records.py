@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError
-from .loader import line_of, parse, read_text
+from .loader import field_path, line_of, parse, read_text
 from .models import NestedValidationError, Record, normalised_dates, suggest, validate_record
 
 
@@ -88,13 +88,6 @@ def _check_size(path: Path, text: str, data: dict) -> None:
                                  f"{line} ({where})" if line else where)
 
 
-def path_string(keys) -> str:
-    out = ""
-    for key in keys:
-        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
-    return out
-
-
 def _input_error(path: Path, text: str, error: ValidationError, prefix: tuple = ()) -> InputError:
     err = error.errors()[0]
     keys = list(prefix) + [k for k in err["loc"] if not (isinstance(k, str) and k.startswith("function-"))]
@@ -114,7 +107,7 @@ def _input_error(path: Path, text: str, error: ValidationError, prefix: tuple = 
         message = f"{_shown(err.get('input'))} is not one of: {', '.join(allowed)}{suggest(err.get('input'), allowed)}"
     elif err["type"] == "list_type" and keys == ["steps"]:
         message = "`steps` must be a list of steps, each line starting with `- {kind: ..., date: ...}`"
-    location = path_string(keys) or None
+    location = field_path(keys) or None
     line = line_of(path, text, keys) if keys else None
     if line and location:
         location = f"{line} ({location})"
