@@ -10,7 +10,7 @@ from typing import Any
 from . import i18n
 from .dates import RecordDate
 from .explain import explain as explain_finding
-from .evaluate import NOT_APPLICABLE, NOT_EVALUABLE, SATISFIED, VIOLATED, WAIVED, CheckResult, RuleResult
+from .evaluate import NOT_EVALUABLE, VIOLATED, WAIVED, CheckResult, RuleResult
 from . import vocabulary as voc
 from .facts import Facts
 from .models import Record, Step
@@ -259,6 +259,3 @@ def apply_waivers(findings: list[Finding], record: Record, as_of: dt.date, lang:
         finding.result = WAIVED
         finding.waiver = info
 
-
-REPORTED = (VIOLATED, NOT_EVALUABLE, WAIVED)
-ALL_RESULTS = REPORTED + (SATISFIED, NOT_APPLICABLE)

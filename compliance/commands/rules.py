@@ -9,7 +9,6 @@ import click
 
 from .. import i18n
 from ..errors import InputError
-from ..rulebook import load_rulebook
 from .common import console, lang_option, rulebook, rules_option
 
 
