@@ -90,7 +90,7 @@ class Evaluator:
             compiled = compile_rules(self.rulebook.rules, record_type)
             groups: dict[str, dict[str, dict]] = {}
             for name, engine_rule in compiled.engine_rules.items():
-                groups.setdefault(compiled.tags[name].rule, {})[name] = engine_rule
+                groups.setdefault(compiled.tags[name].group, {})[name] = engine_rule
             self._compiled[record_type] = (compiled, DurableEngine(list(groups.values())))
         return self._compiled[record_type]
 
@@ -109,6 +109,8 @@ class Evaluator:
             slot["outcomes"].add(tag.outcome)
             if "w" in match and tag.outcome in ("sat", "poss"):
                 slot["witnesses"].add(match["w"])
+        for (rule_id, key), shared in compiled.shared.items():  # each rule reads its shared condition
+            table[(rule_id, key)] = table.get((shared, "cond"), {})
         return table
 
     def evaluate(self, record: Record, profile: Profile, as_of: dt.date) -> tuple[list[RuleResult], Facts]:

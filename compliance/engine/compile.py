@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,7 @@ class Tag:
     rule: str
     check: int | str          # index into rule.checks, or 'when'
     outcome: str              # sat | poss | viol | due | some
+    group: str = ""           # the legal rule whose ruleset holds it (shared conditions: the first user)
 
 
 @dataclass
@@ -55,6 +57,10 @@ class CompiledRuleset:
     engine_rules: dict[str, dict] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)
     plan: FactPlan = field(default_factory=FactPlan)
+    # (rule id, 'when' or 'Nwhen') -> the shared condition that answers it: conditions on the
+    # record (mostly "in force on the decision date") are the same for many rules, and each
+    # is compiled once
+    shared: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def is_join(cond: Cond) -> bool:
@@ -263,20 +269,31 @@ def check_condition_check(check: Check) -> Check:
 def compile_rules(rules: list[Rule], record_type: str) -> CompiledRuleset:
     out = CompiledRuleset(record_type)
     periods, mirrored = set(), set()
+    conditions: dict[str, str] = {}   # canonical record condition -> shared id
     for rule in rules:
         if record_type not in rule.applies_to or not rule.checks:
             continue
         comp = _Compiler(rule, record_type)
-        checks: list[tuple[int | str, Check]] = [("when", when_check(rule))]
+        checks: list[tuple[int | str, Check]] = []
+        record_conditions = [("when", when_check(rule))]
         for i, c in enumerate(rule.checks):
             if c.applies_to_type(record_type):
                 checks.append((i, c))
                 if c.when:
-                    checks.append((f"{i}when", check_condition_check(c)))
+                    record_conditions.append((f"{i}when", check_condition_check(c)))
+        for key, check in record_conditions:
+            canon = json.dumps(check.model_dump(mode="json"), sort_keys=True)
+            if canon not in conditions:
+                conditions[canon] = shared = f"~{len(conditions)}"
+                for name, patterns, tag in comp.check_rules("cond", check):
+                    name = name.replace(f"{rule.id}|cond", shared, 1)
+                    out.engine_rules[name] = {"all": patterns}
+                    out.tags[name] = Tag(shared, "cond", tag.outcome, rule.id)
+            out.shared[(rule.id, key)] = conditions[canon]
         for key, check in checks:
             for name, patterns, tag in comp.check_rules(key, check):
                 out.engine_rules[name] = {"all": patterns}
-                out.tags[name] = tag
+                out.tags[name] = Tag(tag.rule, tag.check, tag.outcome, rule.id)
         periods |= comp.periods
         mirrored |= comp.mirrored
     out.plan = FactPlan(frozenset(periods), frozenset(mirrored))
