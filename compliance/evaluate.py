@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .engine.compile import CompiledRuleset, check_condition_check, compile_rules, when_check
+from .engine.compile import CompiledRuleset, compile_rules
 from .engine.durable_adapter import DurableEngine
 from .facts import Facts, build_facts
 from .models import Record
@@ -126,15 +126,12 @@ def fold_rule(rule: Rule, table: dict, households: dict[str, str] | None = None)
     households = households or {}
 
     def check_result(key: int | str, household: str | None) -> CheckResult:
-        if key == "when":
-            check = when_check(rule)
-        elif isinstance(key, str):
-            check = check_condition_check(rule.checks[int(key[:-4])])
-        else:
-            check = rule.checks[key]
-        missing_na = check.missing == "not_applicable" and check.need_kinds != ("same",)
-        anchors = [AnchorResult(a, _fold(slot["outcomes"], missing_na), tuple(sorted(slot["witnesses"])))
-                   for a, slot in sorted(table.get((rule.id, key), {}).items())
+        # `when` and a check's own condition compare the record with itself (need: same),
+        # so a missing step never makes them not applicable
+        missing_na = not isinstance(key, str) and rule.checks[key].missing_is_not_applicable
+        slots = table.get((rule.id, key), {})
+        anchors = [AnchorResult(a, _fold(slots[a]["outcomes"], missing_na), tuple(sorted(slots[a]["witnesses"])))
+                   for a in sorted(slots)
                    if isinstance(key, str) or households.get(a) == household]
         return CheckResult(key, _worst([a.result for a in anchors]), anchors)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -184,11 +185,11 @@ class Branch(BaseModel):
     need: str | list[str]
     where: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
-    @property
+    @cached_property  # the model is frozen: computed once
     def kinds(self) -> tuple[str, ...]:
         return tuple(self.need) if isinstance(self.need, list) else (self.need,)
 
-    @property
+    @cached_property  # the model is frozen: computed once
     def conditions(self) -> tuple[Condition, ...]:
         return _conditions(self.where)
 
@@ -227,7 +228,7 @@ class Check(BaseModel):
                 raise ValueError(f"`due` must be '{self.each}.FIELD + N unit', got {self.due!r}")
         return self
 
-    @property
+    @cached_property  # the model is frozen: computed once
     def branches(self) -> tuple[Branch, ...]:
         if self.forbidden:
             return ()
@@ -235,17 +236,22 @@ class Check(BaseModel):
             return tuple(self.any_of)
         return (Branch(need=self.need, where=self.where),)
 
-    @property
+    @cached_property  # the model is frozen: computed once
     def anchor_filter(self) -> tuple[Condition, ...]:
         return _conditions(self.each_where)
 
-    @property
+    @cached_property  # the model is frozen: computed once
     def due_ref(self) -> Ref | None:
         return parse_ref(self.due) if self.due else None
 
-    @property
+    @cached_property  # the model is frozen: computed once
     def need_kinds(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(k for b in self.branches for k in b.kinds))
+
+    @cached_property
+    def missing_is_not_applicable(self) -> bool:
+        """A wholly missing step is left to other rules (compared with the record itself, never)."""
+        return self.missing == "not_applicable" and self.need_kinds != ("same",)
 
 
 class Effective(BaseModel):
@@ -305,7 +311,7 @@ class Rule(BaseModel):
             raise ValueError("a rule has `checks`, or is `informational` with the reason it cannot be checked")
         return self
 
-    @property
+    @cached_property  # the model is frozen: computed once
     def when_conditions(self) -> tuple[Condition, ...]:
         return _conditions(self.when)
 
@@ -411,7 +417,11 @@ class Rulebook:
 
     def for_type(self, record_type: str) -> list[Rule]:
         """The rules evaluated for a record type (informational rows are listed, not evaluated)."""
-        return [r for r in self.rules if record_type in r.applies_to and r.checks]
+        key = (record_type, tuple(map(id, self.rules)))   # asked once per record: kept
+        cache = self.__dict__.setdefault("_for_type", {})
+        if key not in cache:
+            cache[key] = [r for r in self.rules if record_type in r.applies_to and r.checks]
+        return cache[key]
 
 
 def bundled_rules_dir() -> Path:

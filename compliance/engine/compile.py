@@ -235,7 +235,7 @@ class _Compiler:
         if check.due:
             out.append((f"{prefix}|due", [anchor, *context(), due_only_poss] + no_possible,
                         Tag(self.rule.id, key, "due")))
-        if check.missing == "not_applicable" and check.need_kinds != ("same",):
+        if check.missing_is_not_applicable:
             out.append((f"{prefix}|some", [anchor, {WITNESS: witness(check.need_kinds, [])}],
                         Tag(self.rule.id, key, "some")))
         return out

@@ -132,26 +132,31 @@ class DurableRuleset:
         self._handle = self._host.get_ruleset(self.name)._handle
 
     def matches(self, batch_json: str, sid: str) -> list[tuple[str, dict[str, str]]]:
-        """Every (engine rule, {alias: fact id}) that fired for one record's batch."""
+        """Every (engine rule, {alias: fact id}) that fired for one record's batch. The batch
+        starts with the begin marker (it opens the session: if the first fact were rejected
+        there would be no session, and the engine crashes deleting it) and ends with the end
+        marker."""
         handle = self._handle
-        found: list[tuple[str, dict[str, str]]] = []
+        messages: list[str] = []
         error: Exception | None = None
-        _, state = dre.assert_fact(handle, json.dumps({"__begin__": 1, "sid": sid, "id": "__begin__"}))
         try:
             try:
-                dre.assert_facts(handle, batch_json)
+                _, state = dre.assert_facts(handle, batch_json)
             except Exception as e:  # the engine's own error: the record was only partly asserted
                 error = e
-            result = dre.start_action_for_state(handle, state)
-            messages = result[1] if result else None
-            while messages:
-                for rule_name, match in json.loads(messages).items():
-                    found.append((rule_name, {a: f.get("id") for a, f in match.items() if not a.startswith("__")}))
-                messages = dre.complete_and_start_action(handle, state)
+            else:
+                result = dre.start_action_for_state(handle, state)
+                message = result[1] if result else None
+                while message:
+                    messages.append(message)
+                    message = dre.complete_and_start_action(handle, state)
         finally:
             self._host.delete_state(self.name, sid)  # always: live sessions are capped and cost memory
         if error is not None:
             raise EngineError(f"the rule engine rejected the record: {error}")
+        found = [(rule_name, {a: f.get("id") for a, f in match.items() if not a.startswith("__")})
+                 for fired in json.loads("[" + ",".join(messages) + "]")   # one decode per batch
+                 for rule_name, match in fired.items()]
         if not any(name == END_RULE for name, _ in found):
             raise EngineError("the rule engine cut the record short (a fact was rejected); no partial result is given")
         return [(name, m) for name, m in found if name not in (BEGIN_RULE, END_RULE)]
@@ -213,33 +218,42 @@ class DurableEngine:
     """Rule groups (one per legal rule) packed into small rulesets; one record at a time."""
 
     def __init__(self, groups: list[dict[str, dict]]):
-        # Only the properties some rule reads go to the engine: every firing returns its
-        # facts as JSON, and decoding them is most of the cost.
+        # Only the properties a ruleset reads go to it: every firing returns its facts as
+        # JSON, and decoding them is most of the cost.
         for group in groups:
             for rule in group.values():
                 for pattern in rule["all"]:
                     _ALIASES.update(a[:-4] if a.endswith("$not") else a for a in pattern)
-        self._used = ALWAYS_KEPT | {p for group in groups for rule in group.values()
-                                    for p in _properties(rule["all"], set())}
         self._rulesets = []
         for start in range(0, len(groups), GROUPS_PER_RULESET):
             merged: dict[str, dict] = {}
             for group in groups[start:start + GROUPS_PER_RULESET]:
                 merged.update(group)
-            self._rulesets.append((DurableRuleset(merged), *_selectors(merged)))
+            used = ALWAYS_KEPT | {p for rule in merged.values() for p in _properties(rule["all"], set())}
+            self._rulesets.append((DurableRuleset(merged), tuple(sorted(used)), *_selectors(merged)))
 
         self._sessions = itertools.count()
 
     def matches(self, facts: list[dict[str, Any]]) -> list[tuple[str, dict[str, str]]]:
         """Every firing for one record: its facts, in one batch, through every ruleset."""
-        check_fact_limits(facts)
+        for fact in facts:
+            if len(fact) > MAX_PROPERTIES:
+                check_fact_limits(facts)
         sid = f"s{next(self._sessions)}"
-        used = self._used
-        trimmed = [{k: v for k, v in f.items() if k in used} | {"sid": sid} for f in facts]
+        begin = {"__begin__": 1, "sid": sid, "id": "__begin__"}
         end = {"__end__": 1, "sid": sid, "id": "__end__"}
         found = []
-        for ruleset, whole, kinds in self._rulesets:
-            # each ruleset gets only the facts its patterns can match: less to parse and join
-            batch = [f for f in trimmed if f["t"] in whole or (f["t"], f.get("kind")) in kinds] + [end]
-            found += ruleset.matches(json.dumps(batch, ensure_ascii=False), sid)
+        for ruleset, used, whole, kinds in self._rulesets:
+            # each ruleset gets only the facts its patterns can match, and of them only the
+            # properties it reads: less to parse, join and hand back
+            batch = [begin] + [{k: f[k] for k in used if k in f} | {"sid": sid} for f in facts
+                               if f["t"] in whole or (f["t"], f.get("kind")) in kinds] + [end]
+            try:
+                text = json.dumps(batch, ensure_ascii=False, allow_nan=False)
+            except ValueError:          # an infinite number: say which field
+                check_fact_limits(facts)
+                raise
+            if len(text) * 4 > MAX_STRING_BYTES:  # only then can a single string be too long
+                check_fact_limits(facts)
+            found += ruleset.matches(text, sid)
         return found
