@@ -101,13 +101,18 @@ class Evaluator:
     def firings(self, record: Record, facts: Facts) -> dict[tuple[str, int | str], dict[str, dict]]:
         """{(rule id, check): {anchor id: {'outcomes': set, 'witnesses': set}}}."""
         compiled, engine = self.compiled(record.type)
+        tags = compiled.tags
         table: dict[tuple[str, int | str], dict[str, dict]] = {}
         for name, match in engine.matches(facts.facts):
-            tag = compiled.tags[name]
-            slot = table.setdefault((tag.rule, tag.check), {}).setdefault(
-                match["a"], {"outcomes": set(), "witnesses": set()})
+            tag = tags[name]
+            slots = table.get(tag.key)
+            if slots is None:
+                slots = table[tag.key] = {}
+            slot = slots.get(match["a"])
+            if slot is None:
+                slot = slots[match["a"]] = {"outcomes": set(), "witnesses": set()}
             slot["outcomes"].add(tag.outcome)
-            if "w" in match and tag.outcome in ("sat", "poss"):
+            if tag.outcome in ("sat", "poss") and "w" in match:
                 slot["witnesses"].add(match["w"])
         for (rule_id, key), shared in compiled.shared.items():  # each rule reads its shared condition
             table[(rule_id, key)] = table.get((shared, "cond"), {})
@@ -126,10 +131,12 @@ def fold_rule(rule: Rule, table: dict, households: dict[str, str] | None = None)
     households = households or {}
 
     def check_result(key: int | str, household: str | None) -> CheckResult:
+        slots = table.get((rule.id, key))
+        if not slots:
+            return CheckResult(key, NOT_APPLICABLE, [])
         # `when` and a check's own condition compare the record with itself (need: same),
         # so a missing step never makes them not applicable
         missing_na = not isinstance(key, str) and rule.checks[key].missing_is_not_applicable
-        slots = table.get((rule.id, key), {})
         anchors = [AnchorResult(a, _fold(slots[a]["outcomes"], missing_na), tuple(sorted(slots[a]["witnesses"])))
                    for a in sorted(slots)
                    if isinstance(key, str) or households.get(a) == household]
@@ -138,20 +145,22 @@ def fold_rule(rule: Rule, table: dict, households: dict[str, str] | None = None)
     when = check_result("when", None).result
     applicability = {SATISFIED: "applies", NOT_EVALUABLE: "unknown"}.get(when, "not_applicable")
     groups = sorted({households[a] for i in range(len(rule.checks))
-                     for a in table.get((rule.id, i), {}) if a in households})
-    out = []
+                     for a in table.get((rule.id, i), ()) if a in households}) if households else []
+    conditions = {i: check_result(f"{i}when", None).result for i, c in enumerate(rule.checks) if c.when}
+
     def gated(i: int, household: str | None) -> CheckResult:
         """A check whose own `when` does not hold is not applicable; unknown softens a violation."""
         result = check_result(i, household)
-        if not rule.checks[i].when:
+        cond = conditions.get(i)
+        if cond is None:
             return result
-        cond = check_result(f"{i}when", None).result
         if cond in (VIOLATED, NOT_APPLICABLE):
             return CheckResult(i, NOT_APPLICABLE, result.anchors)
         if cond == NOT_EVALUABLE and result.result == VIOLATED:
             return CheckResult(i, NOT_EVALUABLE, result.anchors)
         return result
 
+    out = []
     for household in [None, *groups]:
         checks = [gated(i, household) for i in range(len(rule.checks))]
         result = _worst([c.result for c in checks])

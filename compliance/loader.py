@@ -159,38 +159,39 @@ def _precheck_yaml(name: str, text: str, limit: int) -> None:
     deeper than MAX_DEPTH, recursive aliases and more than `limit` values once every alias is
     expanded, before any node tree or data is built."""
     loader = _BaseLoader(text)
+    # One pass over every event: dispatch on the exact event class (the C parser makes no
+    # subclasses), the common scalar first.
+    scalar, alias = yaml.ScalarEvent, yaml.AliasEvent
+    opening = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+    closing = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    next_event, has_event = loader.get_event, loader.check_event
     try:
         sizes: dict[str, int] = {}      # anchor -> expanded size of the finished node
         stack: list[list] = []          # open collections: [anchor, expanded size so far]
         total, documents = 0, 0
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise InputError(name, "the file holds more than one YAML document (a second `---`); "
-                                     "one document per file: remove it or split the file", _at(event.start_mark))
-                continue
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+        while has_event():
+            event = next_event()
+            kind = type(event)
+            if kind is scalar:
+                total += 1
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+                if stack:
+                    stack[-1][1] += 1
+            elif kind in opening:
                 stack.append([event.anchor, 1])
                 total += 1
                 if len(stack) > MAX_DEPTH:
                     raise InputError(name, f"the data is nested more than {MAX_DEPTH} levels deep; "
                                      "flatten it (a record needs fewer than 10)", _at(event.start_mark))
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            elif kind in closing:
                 anchor, size = stack.pop()
                 if anchor is not None:
                     sizes[anchor] = size
                 if stack:
                     stack[-1][1] += size
                 continue
-            elif isinstance(event, yaml.ScalarEvent):
-                total += 1
-                if event.anchor is not None:
-                    sizes[event.anchor] = 1
-                if stack:
-                    stack[-1][1] += 1
-            elif isinstance(event, yaml.AliasEvent):
+            elif kind is alias:
                 if any(open_anchor == event.anchor for open_anchor, _ in stack):
                     raise InputError(name, f"the alias *{event.anchor} refers to the value that contains it; "
                                      "write the value out", _at(event.start_mark))
@@ -201,6 +202,12 @@ def _precheck_yaml(name: str, text: str, limit: int) -> None:
                 total += size
                 if stack:
                     stack[-1][1] += size
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise InputError(name, "the file holds more than one YAML document (a second `---`); "
+                                     "one document per file: remove it or split the file", _at(event.start_mark))
+                continue
             else:
                 continue
             if total > limit:

@@ -50,6 +50,10 @@ class Tag:
     outcome: str              # sat | poss | viol | due | some
     group: str = ""           # the legal rule whose ruleset holds it (shared conditions: the first user)
 
+    @property
+    def key(self) -> tuple[str, int | str]:
+        return self.rule, self.check
+
 
 @dataclass
 class CompiledRuleset:
