@@ -75,6 +75,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "agency_selected.method": {"negotiation": "协商选定", "majority_vote": "多数决定", "lottery": "随机选定",
                                "designated": "指定"},
     "court_ruling.outcome": {"granted": "准予执行", "refused": "不准予执行"},
+    "choice": {"monetary": "货币补偿", "property_swap": "房屋产权调换"},
 }
 _BOOL_WORDS = {"是": True, "否": False, "true": True, "false": False, "yes": True, "no": False,
                "1": True, "0": False, "√": True, "×": False, "有": True, "无": False}
@@ -116,6 +117,12 @@ RECORD_COLUMNS: list[tuple[str, str, Any, tuple[str, ...] | None]] = [
     ("签约期限届满日", "signing_end", voc.DATE, (_COMP,)),
     ("产权人不明确", "owner_unclear", voc.BOOL, (_COMP,)),
     ("搬迁期限", "relocation_deadline", voc.DATE, (_COMP,)),
+    ("住宅", "residential", voc.BOOL, (_COMP,)),
+    ("符合住房保障条件", "housing_security_eligible", voc.BOOL, (_COMP,)),
+    ("经营用房", "business_use", voc.BOOL, (_COMP,)),
+    ("补偿方式", "choice", voc.enum(*VALUE_LABELS["choice"]), (_COMP,)),
+    ("要求在改建地段调换", "onsite_swap_requested", voc.BOOL, (_COMP,)),
+    ("拆迁许可证日期", "demolition_permit_date", voc.DATE, (_EXP,)),
 ]
 REQUIRED = {"id", "title", "issuer.name", "issuer.level"}
 REQUIRED_BY_TYPE = {_EXP: {"department.name", "public_interest", "households"}, _COMP: {"parent", "household"},
@@ -154,6 +161,8 @@ FIELD_WORDS = {
     "meeting": "会议类型", "materials": "上会材料", "plan_version": "方案版本", "dissent_recorded": "不同意见已记录",
     "session": "会次", "includes": "载明内容", "method": "方式", "what": "内容", "outcome": "结果",
     "value_date": "估价时点", "place": "地点", "year": "年度", "buildings": "建筑数", "area_m2": "面积（平方米）",
+    "by": "办理人", "court_designated": "上级法院指定管辖", "extended": "已延长期限", "recused": "已回避",
+    "recheck_waived": "放弃复核", "results_published": "结果已公开",
     "signing_start": "签约开始日期", "signing_end": "签约截止日期", "signing_days": "签约期限（日）",
     "options": "补偿方式", "items": "方案内容", "subsidy_rules": "补助奖励办法", "review_body": "复议机关",
     "court": "法院", "review_period_days": "复议期限（日）", "suit_period_months": "起诉期限（月）",

@@ -208,3 +208,16 @@ def test_verified_flag_and_severity_follow_the_catalog():
         severity, txt = rows[rule["id"]]
         assert rule["verified"] == (txt == "A"), rule["id"]
         assert severity.startswith(rule["severity"]), (rule["id"], severity, rule["severity"])
+
+
+def test_a_reader_that_leaves_early_ends_the_output_quietly():
+    """`compliance check ... | head`: more output than a pipe holds, the reader leaves."""
+    cases = sorted(str(p) for p in (ROOT / "cases").glob("*.yaml"))
+    proc = subprocess.Popen([sys.executable, "-m", "compliance", "check", *cases, "--all", "--explain",
+                             "--as-of", "2026-01-01", "--fail-on", "never"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    assert proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, err
+    assert err == ""

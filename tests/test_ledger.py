@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 import io
 import json
+import re
 
 import pytest
 import yaml
@@ -90,6 +91,17 @@ def test_layout_has_a_column_for_every_step_field_a_rule_reads():
                                 assert (subject, field) in columns, (rule.id, subject, field)
         headers = [c.header for c in ledger.layout(record_type)]
         assert len(headers) == len(set(headers))
+
+
+def test_every_column_has_a_chinese_header_and_household_columns_only_where_they_belong():
+    for record_type in ledger.TYPE_SHEETS:
+        layout = ledger.layout(record_type)
+        english = [c.header for c in layout if not re.search(r"[\u4e00-\u9fff]", c.header)]
+        assert not english, (record_type, english)
+        keys = {c.key for c in layout}
+        assert ("residential" in keys) == (record_type == "compensation_decision")
+    choice = next(c for c in ledger.layout("compensation_decision") if c.key == "choice")
+    assert choice.header == "补偿方式" and "房屋产权调换" in choice.choices
 
 
 def _strip(path, tmp_path):

@@ -16,7 +16,7 @@ from .. import audit as batch
 from ..atomic import report_output
 from ..formats.audit_base import ENCODING, FORMATS, NEWLINE, AuditMeta, rule_rows, writer_class
 from ..profiles import load_profile
-from .common import as_of_option, lang_option, parse_as_of, profile_option, rulebook, rules_option
+from .common import PipeConsole, as_of_option, lang_option, parse_as_of, profile_option, rulebook, rules_option
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -100,7 +100,7 @@ def _writer(fmt: str, stream, meta: AuditMeta, to_terminal: bool):
     if fmt == "text":
         tty = to_terminal and sys.stdout.isatty()
         width = shutil.get_terminal_size((100, 24)).columns if tty else 100
-        console = Console(file=stream, width=width, force_terminal=tty, no_color=not tty, highlight=False)
+        console = PipeConsole(file=stream, width=width, force_terminal=tty, no_color=not tty, highlight=False)
         return cls(stream, meta, console=console)
     return cls(stream, meta)
 

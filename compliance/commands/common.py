@@ -20,10 +20,19 @@ profile_option = click.option("--profile", metavar="NAME-or-FILE",
                               help="Local parameter profile (default: the record's jurisdiction).")
 
 
+class PipeConsole(Console):
+    """rich exits with 1 when the reader of a pipe leaves (`... | head`); hand that to
+    cli.main, which ends quietly with 0 like the other writers."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def console(stream=None) -> Console:
     """Colour only on a terminal; a pipe or a file gets plain text (80 columns unless COLUMNS)."""
     out = stream or sys.stdout
-    return Console(file=out, highlight=False, no_color=not out.isatty())
+    return PipeConsole(file=out, highlight=False, no_color=not out.isatty())
 
 
 def parse_as_of(value: str | None) -> dt.date:
