@@ -35,12 +35,11 @@ def test_hardening_gates_negations_and_orders_joins():
 def test_batch_cut_short_is_an_error_not_a_partial_result():
     ruleset = DurableRuleset(MISSING)
     too_wide = dict(DECISION, id="d2", **{f"p{i}": i for i in range(300)})
-    begin = {"__begin__": 1, "id": "__begin__"}
-    batch = [dict(f, sid="s1") for f in (begin, too_wide, RISK)] + [{"__end__": 1, "sid": "s1", "id": "__end__"}]
+    batch = [dict(f, sid="s1") for f in (too_wide, RISK)] + [{"__end__": 1, "sid": "s1", "id": "__end__"}]
     with pytest.raises(EngineError, match="cut the record short|rejected"):
         ruleset.matches(json.dumps(batch), "s1")
     # the session was deleted: the same ruleset still checks the next record
-    good = [dict(f, sid="s2") for f in (begin, DECISION)] + [{"__end__": 1, "sid": "s2", "id": "__end__"}]
+    good = [dict(f, sid="s2") for f in (DECISION,)] + [{"__end__": 1, "sid": "s2", "id": "__end__"}]
     assert [n for n, _ in ruleset.matches(json.dumps(good), "s2")] == ["r|viol"]
 
 

@@ -132,24 +132,27 @@ class DurableRuleset:
         self._handle = self._host.get_ruleset(self.name)._handle
 
     def matches(self, batch_json: str, sid: str) -> list[tuple[str, dict[str, str]]]:
-        """Every (engine rule, {alias: fact id}) that fired for one record's batch. The batch
-        starts with the begin marker (it opens the session: if the first fact were rejected
-        there would be no session, and the engine crashes deleting it) and ends with the end
-        marker."""
+        """Every (engine rule, {alias: fact id}) that fired for one record's batch (which
+        ends with the end marker).
+
+        The begin marker is asserted on its own: it opens the session and its offset is the
+        one the actions are read from. The offset a batch returns is garbage when the engine
+        silently drops a fact, and a session in which no action ran crashes the engine when
+        it is deleted; the begin rule's action always runs first."""
         handle = self._handle
         messages: list[str] = []
         error: Exception | None = None
+        _, state = dre.assert_fact(handle, json.dumps({"__begin__": 1, "sid": sid, "id": "__begin__"}))
         try:
             try:
-                _, state = dre.assert_facts(handle, batch_json)
+                dre.assert_facts(handle, batch_json)
             except Exception as e:  # the engine's own error: the record was only partly asserted
                 error = e
-            else:
-                result = dre.start_action_for_state(handle, state)
-                message = result[1] if result else None
-                while message:
-                    messages.append(message)
-                    message = dre.complete_and_start_action(handle, state)
+            result = dre.start_action_for_state(handle, state)
+            message = result[1] if result else None
+            while message:
+                messages.append(message)
+                message = dre.complete_and_start_action(handle, state)
         finally:
             self._host.delete_state(self.name, sid)  # always: live sessions are capped and cost memory
         if error is not None:
@@ -240,14 +243,13 @@ class DurableEngine:
             if len(fact) > MAX_PROPERTIES:
                 check_fact_limits(facts)
         sid = f"s{next(self._sessions)}"
-        begin = {"__begin__": 1, "sid": sid, "id": "__begin__"}
         end = {"__end__": 1, "sid": sid, "id": "__end__"}
         found = []
         for ruleset, used, whole, kinds in self._rulesets:
             # each ruleset gets only the facts its patterns can match, and of them only the
             # properties it reads: less to parse, join and hand back
-            batch = [begin] + [{k: f[k] for k in used if k in f} | {"sid": sid} for f in facts
-                               if f["t"] in whole or (f["t"], f.get("kind")) in kinds] + [end]
+            batch = [{k: f[k] for k in used if k in f} | {"sid": sid} for f in facts
+                     if f["t"] in whole or (f["t"], f.get("kind")) in kinds] + [end]
             try:
                 text = json.dumps(batch, ensure_ascii=False, allow_nan=False)
             except ValueError:          # an infinite number: say which field
