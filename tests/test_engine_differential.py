@@ -75,3 +75,20 @@ def test_step_order_does_not_change_results(evaluator, rulebook, generated):
             shuffled = record.model_copy(update={"steps": steps})
             results, _ = evaluator.evaluate(shuffled, profile, as_of)
             assert [(r.rule.id, r.result) for r in results] == expected, record.id
+
+
+def test_a_witness_that_surely_meets_a_check_fires_only_sat(evaluator, rulebook, generated):
+    """`poss` is 'possibly but not surely': within one branch a witness fires one of the two."""
+    single_branch = {(r.id, i) for r in rulebook.rules for i, c in enumerate(r.checks) if len(c.branches) == 1}
+    both, sure = 0, 0
+    for record, profile, as_of, _ in generated[:100]:
+        compiled, engine = evaluator.compiled(record.type)
+        facts = evaluator.facts_for(record, profile, as_of)
+        outcomes: dict = {}
+        for name, match in engine.matches(facts.facts):
+            tag = compiled.tags[name]
+            if tag.key in single_branch and "w" in match:
+                outcomes.setdefault((tag.key, match["a"], match["w"]), set()).add(tag.outcome)
+        both += sum({"sat", "poss"} <= o for o in outcomes.values())
+        sure += sum("sat" in o for o in outcomes.values())
+    assert sure > 1000 and both == 0, (sure, both)

@@ -4,7 +4,8 @@ Each check is read three-valued. For each anchor fact (a step of the `each` kind
 record), with W ranging over steps of the needed kinds:
 
     sat   some W surely meets the conditions                 -> satisfied
-    poss  some W possibly meets them (and, with `due`, the due day may have passed)
+    poss  some W possibly but not surely meets them (and, with `due`, the due day may
+          have passed); a W that surely meets them fires `sat` only
     viol  no W possibly meets them (or there is no W), and any `due` day has passed
     due   as viol, but the `due` day has only possibly passed
     some  some W of the needed kinds exists (for `missing: not_applicable`)
@@ -39,6 +40,7 @@ DNF = list[Term]           # disjunction of conjunctions
 ANCHOR, RECORD, WITNESS, NOW = "a", "r", "w", "n"
 _OPS = {**DATE_OPS, **NUMBER_OPS}
 _CMP = {"<=": "$lte", "<": "$lt", ">=": "$gte", ">": "$gt"}
+_NOT_CMP = {"<=": "$gt", "<": "$gte", ">=": "$lt", ">": "$lte"}
 
 
 @dataclass(frozen=True)
@@ -123,8 +125,12 @@ class _Compiler:
         return alias, prop(ref.field)
 
     # ------------------------------------------------------------ one condition
-    def atom(self, cond: Condition, anchor_kind: str, witness_kinds: tuple[str, ...]) -> tuple[DNF, DNF]:
-        """(surely, possibly) of one condition on the witness, as DNFs."""
+    def atom(self, cond: Condition, anchor_kind: str, witness_kinds: tuple[str, ...]) -> tuple[DNF, DNF, DNF]:
+        """(surely, possibly, possibly but not surely) of one condition on the witness, as DNFs.
+
+        The third is `possibly and not surely`, worked out per operator (an unknown value
+        is never equal to a given one, facts.UNKNOWN_TEXT): a witness that surely meets a
+        check then fires only `sat`, not `poss` as well."""
         f = prop(cond.field)
         if cond.shift:
             for kind in witness_kinds:
@@ -137,44 +143,55 @@ class _Compiler:
             lo, hi = self._ref_bounds(cond.ref, anchor_kind)
             if op in ("<=", "<"):
                 sure, poss = {_CMP[op]: {f + "_hi": lo}}, {_CMP[op]: {f + "_lo": hi}}
+                not_sure = {_NOT_CMP[op]: {f + "_hi": lo}}
             else:
                 sure, poss = {_CMP[op]: {f + "_lo": hi}}, {_CMP[op]: {f + "_hi": lo}}
-            return [[sure]], [[poss]]
+                not_sure = {_NOT_CMP[op]: {f + "_lo": hi}}
+            return [[sure]], [[poss]], [[poss, not_sure]]
         value = cond.ref.value
         if cond.op == "has":
-            return ([[known]], [[]]) if value else ([[unknown]], [[]])
+            return ([[known]], [[]], [[unknown]]) if value else ([[unknown]], [[]], [[known]])
         if cond.op in ("is", "in"):
             values = value if cond.op == "in" else [value]
             eqs = [{f: v} for v in values]
-            return [[_any(eqs)]], [[_any([unknown] + eqs)]]
+            return [[known, _any(eqs)]], [[_any([unknown] + eqs)]], [[unknown]]
         if cond.op in ("contains", "contains_all"):
             items = value if cond.op == "contains_all" else [value]
             members = [{"$iany": {f: {"$i": v}}} for v in items]
             every = members[0] if len(members) == 1 else {"$and": members}
-            return [[known, every]], [[_any([unknown, every])]]
+            return [[known, every]], [[_any([unknown, every])]], [[unknown]]
         if cond.op == "matches":  # the engine's whole-string pattern (Lua-style escapes)
             hit = {"$mt": {f: value}}
-            return [[known, hit]], [[_any([unknown, hit])]]
+            return [[known, hit]], [[_any([unknown, hit])]], [[unknown]]
         if cond.op == "lacks":
             # no item equals it; $iall alone is false on an empty list, hence the count
             absent = [{f + "_count": 0}, {"$iall": {f: {"$neq": {"$i": value}}}}]
-            return [[known, _any(absent)]], [[_any([unknown] + absent)]]
+            return [[known, _any(absent)]], [[_any([unknown] + absent)]], [[unknown]]
         if cond.op == "same_as":
             alias, other = self._ref_alias_field(cond.ref, anchor_kind)
             equal = {f: {alias: other}}
             other_unknown = {"$gt": {"one": {alias: other + "_known"}}}  # 1 > other_known
-            return [[known, equal]], [[unknown], [other_unknown], [known, equal]]
+            return [[known, equal]], [[unknown], [other_unknown], [known, equal]], [[unknown], [other_unknown]]
         raise ValueError(f"operator {cond.op} not supported")
 
     def dnf(self, conditions: tuple[Condition, ...], anchor_kind: str,
-            witness_kinds: tuple[str, ...]) -> tuple[DNF, DNF]:
+            witness_kinds: tuple[str, ...]) -> tuple[DNF, DNF, DNF]:
+        """(surely, possibly, possibly but not surely) of a conjunction of conditions:
+        the last is, for some condition, it possibly-not-surely and the others possibly."""
+        atoms = [self.atom(cond, anchor_kind, witness_kinds) for cond in conditions]
         sure: DNF = [[]]
         poss: DNF = [[]]
-        for cond in conditions:
-            s, p = self.atom(cond, anchor_kind, witness_kinds)
+        for s, p, _ in atoms:
             sure = [a + b for a, b in itertools.product(sure, s)]
             poss = [a + b for a, b in itertools.product(poss, p)]
-        return sure, poss
+        unsure: DNF = []
+        for i, (_, _, only) in enumerate(atoms):
+            terms = only
+            for j, (_, p, _) in enumerate(atoms):
+                if j != i:
+                    terms = [a + b for a, b in itertools.product(terms, p)]
+            unsure += terms
+        return sure, poss, unsure
 
     # ------------------------------------------------------------ patterns
     def anchor_pattern(self, check: Check) -> Cond:
@@ -182,7 +199,7 @@ class _Compiler:
             return {"t": "rec"}
         conds: Term = [{"t": "step"}, {"kind": check.each}]
         for cond in check.anchor_filter:
-            s, _ = self.atom(cond, check.each, (check.each,))
+            s, _, _ = self.atom(cond, check.each, (check.each,))
             conds += s[0]
         return {"$and": conds}
 
@@ -202,10 +219,12 @@ class _Compiler:
         self.uses_record, self.params = False, set()
         sure_terms: list[tuple[tuple[str, ...], Term]] = []
         poss_terms: list[tuple[tuple[str, ...], Term]] = []
+        unsure_terms: list[tuple[tuple[str, ...], Term]] = []
         for branch in check.branches:
-            s, p = self.dnf(branch.conditions, check.each, branch.kinds)
+            s, p, u = self.dnf(branch.conditions, check.each, branch.kinds)
             sure_terms += [(branch.kinds, t) for t in s]
             poss_terms += [(branch.kinds, t) for t in p]
+            unsure_terms += [(branch.kinds, t) for t in u]
         witness = lambda kinds, term: self.witness_pattern(kinds, check.each, term)  # noqa: E731
         anchor = {ANCHOR: self.anchor_pattern(check)}
         due_sure = due_poss = None
@@ -230,7 +249,9 @@ class _Compiler:
         for i, (kinds, term) in enumerate(sure_terms):
             out.append((f"{prefix}|sat|{i}", [anchor, *context(), {WITNESS: witness(kinds, term)}],
                         Tag(self.rule.id, key, "sat")))
-        for j, (kinds, term) in enumerate(poss_terms):
+        # `poss` fires for witnesses that possibly but not surely meet a term (one that
+        # surely does already fired `sat`); "none possibly" below needs the whole of `poss`
+        for j, (kinds, term) in enumerate(unsure_terms):
             pats = [anchor, *context()] + ([due_poss] if due_poss else []) + [{WITNESS: witness(kinds, term)}]
             out.append((f"{prefix}|poss|{j}", pats, Tag(self.rule.id, key, "poss")))
         no_possible = [{f"x{j}$not": witness(kinds, term)} for j, (kinds, term) in enumerate(poss_terms)]
