@@ -136,11 +136,19 @@ def fold_rule(rule: Rule, table: dict, households: dict[str, str] | None = None)
             return CheckResult(key, NOT_APPLICABLE, [])
         # `when` and a check's own condition compare the record with itself (need: same),
         # so a missing step never makes them not applicable
-        missing_na = not isinstance(key, str) and rule.checks[key].missing_is_not_applicable
-        anchors = [AnchorResult(a, _fold(slots[a]["outcomes"], missing_na), tuple(sorted(slots[a]["witnesses"])))
-                   for a in sorted(slots)
-                   if isinstance(key, str) or households.get(a) == household]
-        return CheckResult(key, _worst([a.result for a in anchors]), anchors)
+        record_level = isinstance(key, str)
+        missing_na = not record_level and rule.checks[key].missing_is_not_applicable
+        anchors = []
+        worst, rank = NOT_APPLICABLE, 0
+        for a in sorted(slots) if len(slots) > 1 else slots:
+            if not record_level and households.get(a) != household:
+                continue
+            slot = slots[a]
+            result = _fold(slot["outcomes"], missing_na)
+            anchors.append(AnchorResult(a, result, tuple(sorted(slot["witnesses"]))))
+            if _RANK[result] > rank:
+                worst, rank = result, _RANK[result]
+        return CheckResult(key, worst, anchors)
 
     when = check_result("when", None).result
     applicability = {SATISFIED: "applies", NOT_EVALUABLE: "unknown"}.get(when, "not_applicable")
