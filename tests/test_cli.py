@@ -210,6 +210,39 @@ def test_verified_flag_and_severity_follow_the_catalog():
         assert severity.startswith(rule["severity"]), (rule["id"], severity, rule["severity"])
 
 
+_CN_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+
+
+def _articles(text: str) -> set[int]:
+    """Article (or part) numbers a citation names: 'Art 10(2)', 'Art 13(1), 14', '§二(五)', 'Part II(5)'."""
+    found: set[int] = set()
+    for m in re.finditer(r"Arts? ((?:\d+(?:\([^)]*\))*(?:, | and |–|-)?)+)", text):
+        found |= {int(n) for n in re.findall(r"(?<![(\d])\d+", m.group(1))}   # not the (paragraph)
+    found |= {_CN_NUMERALS[c] for c in re.findall(r"§([一二三四五六七八九十])", text)}
+    found |= {_ROMAN[r] for r in re.findall(r"Part ([IVX]+)", text)}
+    return found
+
+
+@pytest.mark.skipif(not REQUIREMENTS.exists(), reason="shared/spec is not beside the repository")
+def test_every_rule_cites_an_article_its_catalog_row_names(rulebook):
+    """A typo in an article number must not reach a finding: the rule's article is the catalog's."""
+    sources = {}
+    for line in REQUIREMENTS.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^\| ([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+) \|", line)
+        if m:
+            sources[m.group(1)] = [c.strip() for c in line.strip().strip("|").split("|")][1]
+    checked = 0
+    for rule in rulebook.rules:
+        catalog = _articles(sources[rule.id])
+        if not catalog:
+            continue    # the row names a document, not an article (HN-210)
+        cited = _articles(rule.source.article_en)
+        assert cited and cited <= catalog, (rule.id, sources[rule.id], rule.source.article_en)
+        checked += 1
+    assert checked >= 120
+
+
 def test_a_reader_that_leaves_early_ends_the_output_quietly():
     """`compliance check ... | head`: more output than a pipe holds, the reader leaves."""
     cases = sorted(str(p) for p in (ROOT / "cases").glob("*.yaml"))
