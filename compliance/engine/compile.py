@@ -154,7 +154,7 @@ class _Compiler:
         if cond.op in ("is", "in"):
             values = value if cond.op == "in" else [value]
             eqs = [{f: v} for v in values]
-            return [[known, _any(eqs)]], [[_any([unknown] + eqs)]], [[unknown]]
+            return [[_any(eqs)]], [[_any([unknown] + eqs)]], [[unknown]]
         if cond.op in ("contains", "contains_all"):
             items = value if cond.op == "contains_all" else [value]
             members = [{"$iany": {f: {"$i": v}}} for v in items]
