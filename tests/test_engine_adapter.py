@@ -57,3 +57,26 @@ def test_many_records_do_not_exhaust_sessions():
     engine = DurableEngine([MISSING])
     for _ in range(1500):  # more than the engine's 1,024 live sessions: each one is deleted
         engine.matches([DECISION, RISK])
+
+
+def test_no_fact_property_is_named_like_a_pattern_alias(evaluator):
+    """The adapter sends each ruleset only the properties its rules read, and reads
+    `{alias: "property"}` as a join target: a field named like an alias would be lost."""
+    import datetime as dt
+
+    import compliance.engine.durable_adapter as adapter
+    from compliance.profiles import Profile
+    from compliance.records import load_record
+
+    from .conftest import ROOT
+
+    names: set[str] = set()
+    for path in sorted((ROOT / "rules" / "_examples").glob("*.yaml")):
+        try:
+            record = load_record(path).record
+        except Exception:       # profile files live there too
+            continue
+        facts = evaluator.facts_for(record, Profile(name="t"), dt.date(2026, 1, 1))
+        names |= {k for f in facts.facts for k in f}
+    assert len(names) > 200 and adapter._ALIASES
+    assert not names & adapter._ALIASES, sorted(names & adapter._ALIASES)
