@@ -369,6 +369,14 @@ def _validate_against_vocabulary(rule: Rule) -> None:
                     raise ValueError(f"{ref}: a period can only be added to a date")
             if cond.op == "matches" and ftype not in (voc.TEXT,) and not (isinstance(ftype, tuple) and ftype[0] == "enum"):
                 raise ValueError(f"matches needs a text field; {subject}.{cond.field} is not text")
+            if cond.op in ("is", "in", "same_as") and ftype in (voc.DATE, voc.INT, voc.NUMBER):
+                # dates and numbers are intervals in the facts ([lo, hi]); equality has no property to read
+                raise ValueError(f"{cond.op} compares text, yes/no and choices; the {subject} field {cond.field!r} "
+                                 f"is a {'date' if ftype == voc.DATE else 'number'}: use not_before and not_after "
+                                 "(or at_least and at_most) with the same value")
+            if cond.op == "same_as" and ref.kind == "field" and \
+                    _field_type(scope, ref.alias, ref.field) in (voc.DATE, voc.INT, voc.NUMBER):
+                raise ValueError(f"same_as compares text, yes/no and choices; {str(ref)!r} is a date or a number")
             if cond.op in DATE_OPS and ref.kind == "literal" and not isinstance(ref.value, dt.date):
                 raise ValueError(f"{cond.field} {cond.op}: compare with a field such as decision.date "
                                  "or a day written YYYY-MM-DD")
