@@ -140,7 +140,7 @@ def fold_rule(rule: Rule, table: dict, households: dict[str, str] | None = None)
         missing_na = not record_level and rule.checks[key].missing_is_not_applicable
         anchors = []
         worst, rank = NOT_APPLICABLE, 0
-        for a in sorted(slots) if len(slots) > 1 else slots:
+        for a in sorted(slots):
             if not record_level and households.get(a) != household:
                 continue
             slot = slots[a]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -417,19 +417,20 @@ def _validate_against_vocabulary(rule: Rule) -> None:
 # ----------------------------------------------------------------- loading
 @dataclass
 class Rulebook:
+    """The loaded rules; fixed once loaded (for_type keeps its answers)."""
+
     rules: list[Rule]
     source: str
+    _by_type: dict[str, list[Rule]] = dataclass_field(default_factory=dict, init=False, repr=False, compare=False)
 
     def by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
 
     def for_type(self, record_type: str) -> list[Rule]:
         """The rules evaluated for a record type (informational rows are listed, not evaluated)."""
-        key = (record_type, tuple(map(id, self.rules)))   # asked once per record: kept
-        cache = self.__dict__.setdefault("_for_type", {})
-        if key not in cache:
-            cache[key] = [r for r in self.rules if record_type in r.applies_to and r.checks]
-        return cache[key]
+        if record_type not in self._by_type:     # asked once per record
+            self._by_type[record_type] = [r for r in self.rules if record_type in r.applies_to and r.checks]
+        return self._by_type[record_type]
 
 
 def bundled_rules_dir() -> Path:

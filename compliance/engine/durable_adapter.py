@@ -239,9 +239,8 @@ class DurableEngine:
 
     def matches(self, facts: list[dict[str, Any]]) -> list[tuple[str, dict[str, str]]]:
         """Every firing for one record: its facts, in one batch, through every ruleset."""
-        for fact in facts:
-            if len(fact) > MAX_PROPERTIES:
-                check_fact_limits(facts)
+        if any(len(fact) > MAX_PROPERTIES for fact in facts):
+            check_fact_limits(facts)      # raises, naming the fact
         sid = f"s{next(self._sessions)}"
         end = {"__end__": 1, "sid": sid, "id": "__end__"}
         found = []
