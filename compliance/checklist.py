@@ -353,7 +353,7 @@ class _Builder:
         self.rulebook_checks = {r.id: r.checks for r in evaluator.rulebook.rules}
         # Dozens of evaluations follow (one per gate day tried): run only the gate's rules.
         gate_rules = [r for r in evaluator.rulebook.rules if r.id in self.members]
-        self.timeline = _Timeline(Evaluator(Rulebook(gate_rules, evaluator.rulebook.source)),
+        self.timeline = _Timeline(Evaluator(Rulebook(gate_rules, evaluator.rulebook.source, evaluator.rulebook.stages)),
                                   record, gate, profile, as_of)
         gates = record.steps_of(gate)
         self.held = any(not _planned(s, as_of) for s in gates)

@@ -56,10 +56,27 @@ class RecordDate:
     def is_day(self) -> bool:
         return self.first == self.last
 
+    @property
+    def is_bound(self) -> bool:
+        """Only an upper bound is known: a stage proven by a later step (stages.py)."""
+        return self.form == "bound"
+
     def __str__(self) -> str:
+        if self.is_bound:
+            return f"≤{self.last.isoformat()}"
         if self.is_day:
             return self.first.isoformat()
         return self.first.strftime("%Y-%m")
+
+
+EARLIEST_DAY = dt.date(1900, 1, 1)     # before any record's procedure; the lower end of a bound
+
+
+def bounded_date(last: dt.date | None) -> RecordDate | None:
+    """A date known only to be on or before `last` (None: nothing known)."""
+    if last is None:
+        return None
+    return RecordDate(EARLIEST_DAY, last, f"≤{last.isoformat()}", "bound")
 
 
 def parse_date(value: object) -> RecordDate:

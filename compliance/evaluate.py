@@ -12,6 +12,7 @@ this module only folds the firings together with a fixed, three-valued reading:
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -88,6 +89,8 @@ class Evaluator:
     def compiled(self, record_type: str) -> tuple[CompiledRuleset, DurableEngine]:
         if record_type not in self._compiled:
             compiled = compile_rules(self.rulebook.rules, record_type)
+            stages = tuple(self.rulebook.stages.for_type(record_type).items())
+            compiled.plan = dataclasses.replace(compiled.plan, stages=stages)
             groups: dict[str, dict[str, dict]] = {}
             for name, engine_rule in compiled.engine_rules.items():
                 groups.setdefault(compiled.tags[name].group, {})[name] = engine_rule

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import vocabulary as voc
-from .dates import RecordDate
+from .dates import EARLIEST_DAY, RecordDate, bounded_date
 from .models import Record, Step
 from .periods import CalendarNotCovered, PeriodSpec, chain_last_day, is_workday
 from .profiles import Profile
-from .rulebook import DERIVED_STEP_FIELDS, PARAMETERS, RECORD_FIELDS
+from .rulebook import DERIVED_COMMON_FIELDS, DERIVED_STEP_FIELDS, PARAMETERS, RECORD_FIELDS
+from .stages import Proof, Stage, infer
 
 DAY_MIN, DAY_MAX = 0, 10_000_000
 NUM_MIN, NUM_MAX = -(10**15), 10**15
@@ -40,6 +41,7 @@ class FactPlan:
 
     periods: frozenset[tuple[str, str, tuple[PeriodSpec, ...]]] = frozenset()  # (kind or 'record', field, periods)
     mirrored: frozenset[str] = frozenset()  # kinds (or 'record') tested with `need: same`
+    stages: tuple[tuple[str, Stage], ...] = ()  # the record type's stages (rules/_stages.yaml)
 
 
 @dataclass
@@ -49,7 +51,8 @@ class Facts:
     kinds: dict[str, str] = field(default_factory=dict)  # fact id -> the kind it stands for
     households: dict[str, str] = field(default_factory=dict)  # fact id -> household, for per-household steps
     notes: list[str] = field(default_factory=list)
-    as_of: dt.date = dt.date.today()
+    as_of: dt.date = field(default_factory=dt.date.today)
+    proofs: list[Proof] = field(default_factory=list)   # stages proven by later steps
 
 
 def _interval_days(value: RecordDate | None) -> tuple[int, int]:
@@ -89,7 +92,11 @@ class _PeriodCalc:
         if base is None:
             return DAY_MIN, DAY_MAX
         try:
-            lo, hi = self.last(base.first, periods), self.last(base.last, periods)
+            # a bound (on or before a day) has no lower end: nor has the period's last day
+            lo = None if base.is_bound else self.last(base.first, periods)
+            hi = self.last(base.last, periods)
+            if base.is_bound and hi is not None:
+                return DAY_MIN, hi.toordinal()
             if lo is None or hi is None:
                 return DAY_MIN, DAY_MAX
             return lo.toordinal(), hi.toordinal()
@@ -144,6 +151,8 @@ def _step_values(record: Record, step: Step) -> dict[str, Any]:
         values["activity"] = voc.implementation_activity(step.get("what"))
     if step.kind == "demolished":
         values["on_rest_day"] = _rest_day(step.get("date"))
+        if record.type == "compensation_decision" and values.get("forced") is None:
+            values["forced"] = True   # a compensation decision's demolition is the forced one unless it says not
     if step.kind == "decision_served" and "rights_notice" not in values:
         # the notice is part of the decision; what was served says what the decision said
         stated = {s.get("rights_notice") for s in record.steps if s.kind == "decision"} - {None}
@@ -171,6 +180,87 @@ def _content_id(fact: dict, seen: dict[str, int]) -> str:
     return digest if n == 0 else f"{digest}#{n}"
 
 
+def _with_date(step: Step, day: RecordDate | None) -> Step:
+    return Step.model_construct(kind=step.kind, written_kind=step.written_kind,
+                                fields={**step.fields, "date": day})
+
+
+def _apply_proofs(done: list[tuple[str | None, Step]], proofs: list[Proof]) -> list[tuple[str | None, Step, bool]]:
+    """Done steps, each with whether it is on record, plus the stages only later steps prove.
+
+    An undated step of a proven stage takes the bound as its date; a wholly absent stage
+    becomes a step with `on_record` false and the bound as its date."""
+    bounds = {(p.household, p.kind): p for p in proofs}
+    out: list[tuple[str | None, Step, bool]] = []
+    present: set[tuple[str | None, str]] = set()
+    for household, step in done:
+        proof = bounds.get((household, step.kind))
+        if proof is not None:
+            present.add((household, step.kind))
+            if step.get("date") is None:
+                step = _with_date(step, bounded_date(proof.bound))
+        out.append((household, step, True))
+    for key, proof in sorted(bounds.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        if key not in present:
+            step = Step.model_construct(kind=proof.kind, written_kind=proof.kind,
+                                        fields={"date": bounded_date(proof.bound)})
+            out.append((proof.household, step, False))
+    return out
+
+
+def _earliest(dates: list[RecordDate | None]) -> RecordDate | None:
+    """The earliest of several dates, as an interval: [min of firsts, min of lasts]; an
+    unknown date leaves the lower end open."""
+    if not dates:
+        return None
+    if any(d is None for d in dates):
+        known = [d.last for d in dates if d is not None]
+        return bounded_date(min(known)) if known else None
+    first, last = min(d.first for d in dates), min(d.last for d in dates)
+    if first == EARLIEST_DAY:
+        return bounded_date(last)
+    if first == last:
+        return RecordDate(first, last, first.isoformat())
+    return RecordDate(first, last, f"{first.isoformat()}..{last.isoformat()}", "range")
+
+
+COLLECTIVE_DECISION_KINDS = ("party_group_meeting", "executive_meeting", "decision")
+
+
+def _reference(decisions: list[RecordDate]) -> RecordDate | None:
+    """The decision date for a rule's effective window; a bound counts as its last day."""
+    if not decisions:
+        return None
+    day = min(decisions, key=lambda d: (d.last, d.first))
+    return RecordDate(day.last, day.last, day.last.isoformat()) if day.is_bound else day
+
+
+def _cumulative_shortfall(steps: list[tuple[str | None, Step, bool]]) -> dict[int, tuple[float, float]]:
+    """For each funds_in_place step (by id): the estimate minus every deposit made on or
+    before it, as an interval (a deposit possibly before it counts for the lower end only)."""
+    deposits = [s for _, s, _ in steps if s.kind == "funds_in_place"]
+    out: dict[int, tuple[float, float]] = {}
+    for step in deposits:
+        day, amount, estimate = step.get("date"), step.get("amount_cny"), step.get("estimated_total_cny")
+        if not isinstance(day, RecordDate) or amount is None or estimate is None:
+            continue
+        surely = possibly = 0.0
+        for other in deposits:
+            when, value = other.get("date"), other.get("amount_cny")
+            if other is step:
+                surely += amount
+                possibly += amount
+            elif isinstance(when, RecordDate) and when.first <= day.last:
+                if value is None:
+                    possibly = float(NUM_MAX)
+                else:
+                    possibly += value
+                    if when.last <= day.first:
+                        surely += value
+        out[id(step)] = (estimate - min(possibly, NUM_MAX), estimate - surely)
+    return out
+
+
 def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan) -> Facts:
     notes: list[str] = []
     calc = _PeriodCalc(profile, notes)
@@ -184,8 +274,11 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
     if planned:
         notes.append(f"{planned} step(s) dated after {as_of.isoformat()} are planned, not done, and were not counted")
 
-    decisions = [s.get("date") for h, s in done if s.kind == "decision" and s.get("date") and h == own]
-    reference = min(decisions) if decisions else RecordDate(as_of, as_of, as_of.isoformat())
+    proofs = infer(dict(plan.stages), [(h, s.kind, s.fields) for h, s in done], own)
+    steps_done = _apply_proofs(done, proofs)
+    decisions = [s.get("date") for h, s, _ in steps_done if s.kind == "decision" and s.get("date") and h == own]
+    reference = _reference(decisions) or RecordDate(as_of, as_of, as_of.isoformat())
+    shortfalls = _cumulative_shortfall(steps_done)
 
     facts: list[dict[str, Any]] = []
     steps: dict[str, Step] = {}
@@ -195,7 +288,10 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
 
     rec = {"t": "rec", "one": 1}
     rvalues = _record_values(record, reference)
-    rvalues["steps"] = tuple(sorted({s.kind for h, s in done if h == own}))
+    own_steps = [s for h, s, _ in steps_done if h == own]
+    rvalues["steps"] = tuple(sorted({s.kind for s in own_steps}))
+    collective = [s for s in own_steps if s.kind in COLLECTIVE_DECISION_KINDS]
+    rvalues["first_collective_decision"] = _earliest([s.get("date") for s in collective])
     for path, ftype in RECORD_FIELDS.items():
         _put(rec, path, ftype, rvalues.get(path))
     _add_periods(rec, "record", rvalues, plan, calc)
@@ -204,15 +300,20 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
     if "record" in plan.mirrored:
         facts.append({**rec, "t": "self", "kind": "record", "of": "rec", "id": "self:rec"})
 
-    for household, step in done + _household_pseudo_steps(record, own):
+    pseudo = [(h, s, True) for h, s in _household_pseudo_steps(record, own)]
+    for household, step, on_record in steps_done + pseudo:
         for kind in _fact_kinds(record, step):
             values = _step_values(record, step)
+            values["on_record"] = on_record
             fact: dict[str, Any] = {"t": "step", "kind": kind, "one": 1, "household": household or ""}
-            all_fields = {**kinds[kind].all_fields, **DERIVED_STEP_FIELDS.get(kind, {})}
+            all_fields = {**kinds[kind].all_fields, **DERIVED_STEP_FIELDS.get(kind, {}), **DERIVED_COMMON_FIELDS}
             for name, ftype in all_fields.items():
                 if name in ("note",):
                     continue
                 _put(fact, name, ftype, values.get(name))
+            if id(step) in shortfalls:
+                fact["cumulative_shortfall_cny_known"] = 1
+                fact["cumulative_shortfall_cny_lo"], fact["cumulative_shortfall_cny_hi"] = shortfalls[id(step)]
             _add_periods(fact, kind, values, plan, calc)
             fid = _content_id(fact, seen)
             fact["id"] = fid
@@ -231,7 +332,7 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
         facts.append(param)
     today = as_of.toordinal()
     facts.append({"t": "now", "day_lo": today, "day_hi": today, "id": "now"})
-    return Facts(facts, steps, fact_kinds, fact_households, notes, as_of)
+    return Facts(facts, steps, fact_kinds, fact_households, notes, as_of, proofs)
 
 
 def _household_pseudo_steps(record: Record, own: str | None) -> list[tuple[str | None, Step]]:
@@ -242,6 +343,7 @@ def _household_pseudo_steps(record: Record, own: str | None) -> list[tuple[str |
     out = []
     for household, source in sources:
         attrs = {k: getattr(source, k) for k in voc.HOUSEHOLD_ATTRIBUTES if getattr(source, k, None) is not None}
+        attrs.setdefault("owner_unclear", False)   # a flag set only when the owner is unclear (Art 26)
         attrs["signed_agreement"] = any(s.kind == "agreement_signed" for s in source.steps)
         out.append((household, Step.model_construct(kind="household", written_kind="household", fields=attrs)))
     return out

@@ -4,7 +4,9 @@
 - Month and year periods end on the corresponding day, or the month's last day when
   there is none (民法典 Art 202).
 - A period whose last day is a rest day (statutory holiday or weekend, 民事诉讼法 Art 85)
-  ends on the next working day (民法典 Art 203); 调休 make-up days are working days.
+  ends on the next working day (民法典 Art 203); 调休 make-up days are working days. A
+  maximum that limits the administration and a lead time (`no_rollover`) keep their
+  calendar last day.
 - Working-day periods count working days only.
 
 The official holiday calendar comes from the `chinese_calendar` package. For a year it
@@ -25,7 +27,7 @@ import chinese_calendar
 Unit = Literal["days", "working_days", "months", "years"]
 Counting = Literal["exclude_start_day", "include_start_day"]
 
-_SPEC = re.compile(r"^\s*(\d+|param\.[a-z_]+)\s*(days?|working[_ ]days?|months?|years?)\s*$")
+_SPEC = re.compile(r"^\s*(\d+|param\.[a-z_]+)\s*(days?|working[_ ]days?|months?|years?)\s*(no_rollover)?\s*$")
 _UNIT_KEY = {"days": "d", "working_days": "wd", "months": "m", "years": "y"}
 
 
@@ -44,34 +46,41 @@ class PeriodSpec:
     amount: int
     unit: Unit
     param: str | None = None
+    # False for a maximum that limits the administration and for a lead time: the last day
+    # is the calendar day even when it is a rest day (decision-record.md, rest days)
+    rollover: bool = True
 
     @classmethod
     def parse(cls, text: str) -> "PeriodSpec":
         m = _SPEC.match(text)
         if not m:
             raise ValueError(f"{text!r} is not a period: write e.g. '30 days', '7 working_days', '6 months', "
-                             "'1 year' or 'param.NAME days'")
+                             "'1 year', '1 year no_rollover' or 'param.NAME days'")
         unit = m.group(2).replace(" ", "_")
         unit = unit if unit.endswith("s") else unit + "s"
+        rollover = m.group(3) is None
+        if not rollover and unit == "working_days":
+            raise ValueError(f"{text!r}: a working-day period never ends on a rest day; drop no_rollover")
         if m.group(1).startswith("param."):
-            return cls(0, unit, m.group(1)[6:])  # type: ignore[arg-type]
-        return cls(int(m.group(1)), unit)  # type: ignore[arg-type]
+            return cls(0, unit, m.group(1)[6:], rollover)  # type: ignore[arg-type]
+        return cls(int(m.group(1)), unit, None, rollover)  # type: ignore[arg-type]
 
     @property
     def key(self) -> str:
         """A short identifier usable as a fact property name."""
-        return _UNIT_KEY[self.unit] + (f"_{self.param}" if self.param else str(self.amount))
+        return _UNIT_KEY[self.unit] + (f"_{self.param}" if self.param else str(self.amount)) + \
+            ("" if self.rollover else "n")
 
     def resolve(self, values: dict) -> "PeriodSpec | None":
         """The concrete period, with a parameter's value; None while the parameter is unknown."""
         if self.param is None:
             return self
         value = values.get(self.param)
-        return None if value is None else PeriodSpec(int(value), self.unit)
+        return None if value is None else PeriodSpec(int(value), self.unit, None, self.rollover)
 
     def __str__(self) -> str:
         unit = self.unit[:-1] if self.amount == 1 and not self.param else self.unit
-        return f"{self.param and 'param.' + self.param or self.amount} {unit}"
+        return f"{self.param and 'param.' + self.param or self.amount} {unit}" + ("" if self.rollover else " no_rollover")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -115,7 +124,7 @@ def last_day(start: dt.date, spec: PeriodSpec, counting: Counting = "exclude_sta
     else:
         months = spec.amount * (12 if spec.unit == "years" else 1)
         end = add_months(start, months) - dt.timedelta(days=1 if include else 0)
-    return roll_to_workday(end)
+    return roll_to_workday(end) if spec.rollover else end
 
 
 def chain_last_day(start: dt.date, periods: tuple["PeriodSpec", ...], counting: Counting,

@@ -28,6 +28,7 @@ from . import vocabulary as voc
 from .errors import InputError
 from .loader import line_of, parse, read_text
 from .periods import PeriodSpec
+from .stages import StageTable, load_stage_table
 
 Severity = Literal["blocking", "major", "minor"]
 SEVERITY_ORDER = {"blocking": 3, "major": 2, "minor": 1}
@@ -60,6 +61,9 @@ RECORD_FIELDS: dict[str, Any] = {
     "reference_date": voc.DATE,  # the decision date, or --as-of before there is one
     "steps": voc.listof(),       # the kinds of the record's own steps that were done (always known)
     "demolition_permit_date": voc.DATE,
+    # the earliest of the 党组 meeting, the 常务会议 and the decision on record: "before the
+    # decision" means before this (decision-record.md, "How rules read a record")
+    "first_collective_decision": voc.DATE,
 }
 # Fields the facts layer derives for steps (kept in the vocabulary's spirit: data, not logic).
 DERIVED_STEP_FIELDS = {
@@ -68,7 +72,11 @@ DERIVED_STEP_FIELDS = {
     "demolished": {"on_rest_day": voc.BOOL},
     # whether the household has a signed agreement on record (known: an absent step was not done)
     "household": {"signed_agreement": voc.BOOL},
+    # estimate minus every deposit made on or before this one: funds are "in place" when <= 0
+    "funds_in_place": {"cumulative_shortfall_cny": voc.NUMBER},
 }
+# Fields every step has: false for a stage that only a later step proves (rules/_stages.yaml).
+DERIVED_COMMON_FIELDS = {"on_record": voc.BOOL}
 PARAMETERS = ("many_households_threshold", "signing_period_days", "valuation_publicity_days",
               "large_expenditure_threshold_cny")
 
@@ -329,7 +337,7 @@ def _field_type(scope: str, kind: str, field: str) -> Any:
     kinds = voc.rule_kinds(scope)
     if kind not in kinds:
         return None
-    return {**kinds[kind].all_fields, **DERIVED_STEP_FIELDS.get(kind, {})}.get(field)
+    return {**kinds[kind].all_fields, **DERIVED_STEP_FIELDS.get(kind, {}), **DERIVED_COMMON_FIELDS}.get(field)
 
 
 def _validate_against_vocabulary(rule: Rule) -> None:
@@ -421,6 +429,7 @@ class Rulebook:
 
     rules: list[Rule]
     source: str
+    stages: StageTable = dataclass_field(default_factory=lambda: StageTable(format="stages/1"))
     _by_type: dict[str, list[Rule]] = dataclass_field(default_factory=dict, init=False, repr=False, compare=False)
 
     def by_id(self) -> dict[str, Rule]:
@@ -480,4 +489,4 @@ def load_rulebook(directory: Path | None = None) -> Rulebook:
         rules.append(rule)
     if not rules:
         raise InputError(str(directory), "no rule files (*.yaml) found")
-    return Rulebook(sorted(rules, key=lambda r: r.id), str(directory))
+    return Rulebook(sorted(rules, key=lambda r: r.id), str(directory), load_stage_table(directory))
