@@ -19,7 +19,7 @@ from .dates import EARLIEST_DAY, RecordDate, bounded_date
 from .models import Record, Step
 from .periods import CalendarNotCovered, PeriodSpec, chain_last_day, is_workday
 from .profiles import Profile
-from .rulebook import DERIVED_COMMON_FIELDS, DERIVED_STEP_FIELDS, PARAMETERS, RECORD_FIELDS
+from .rulebook import DATE_PARAMETERS, DERIVED_COMMON_FIELDS, DERIVED_STEP_FIELDS, PARAMETERS, RECORD_FIELDS
 from .stages import Proof, Stage, infer
 
 DAY_MIN, DAY_MAX = 0, 10_000_000
@@ -330,6 +330,12 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
         param = {"t": "param", "name": name, "id": "param:" + name}
         param["lo"], param["hi"] = (value, value) if value is not None else (NUM_MIN, NUM_MAX)
         facts.append(param)
+    for name in DATE_PARAMETERS:
+        value = getattr(profile, name)
+        # an unknown start date applies the rule to every record (decision-record.md); the
+        # finding says the date is not known
+        day = value.toordinal() if value is not None else DAY_MIN
+        facts.append({"t": "param", "name": name, "id": "param:" + name, "lo": day, "hi": day})
     today = as_of.toordinal()
     facts.append({"t": "now", "day_lo": today, "day_hi": today, "id": "now"})
     return Facts(facts, steps, fact_kinds, fact_households, notes, as_of, proofs)

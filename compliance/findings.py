@@ -232,6 +232,9 @@ def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Prof
         notes.append(i18n.not_evaluable_reason(result, ctx.check, profile, lang))
     if not rule.verified:
         notes.append(i18n.text("unverified", lang))
+    if not rule.effective.start_known and (rule.effective.set_by is None
+                                           or getattr(profile, rule.effective.set_by, None) is None):
+        notes.append(i18n.text("start_unknown", lang))
     kinds = [k for k in ([ctx.check.each] if ctx.check and ctx.check.each != "record" else []) +
              list(ctx.check.need_kinds if ctx.check else ()) if k != "same"]
     household = result.household or (record.household if record.type == "compensation_decision" else None)

@@ -27,6 +27,9 @@ _TEXT = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "unverified": ("依据原文未经核实，请法律顾问确认", "source text not verified; a legal advisor should confirm"),
+    "start_unknown": ("本规则的施行日期不明（无依据载明），按适用于全部记录处理；请法律顾问确认，或在参数配置中写明启用日期",
+                      "no source gives this rule's start date: it is applied to every record; a legal advisor should "
+                      "confirm, or name the adoption date in the profile"),
     "waiver_expired": ("豁免已于 {date} 到期，重新列为违反", "the waiver expired on {date}; reported as violated again"),
     "needs_facts": ("缺少或仅知月份的事实：{items}", "facts missing or known only to the month: {items}"),
     "needs_params": ("本地参数未知（参数配置 {profile}）：{items}", "local parameters unknown (profile {profile}): {items}"),

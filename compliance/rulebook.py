@@ -79,6 +79,8 @@ DERIVED_STEP_FIELDS = {
 DERIVED_COMMON_FIELDS = {"on_record": voc.BOOL}
 PARAMETERS = ("many_households_threshold", "signing_period_days", "valuation_publicity_days",
               "large_expenditure_threshold_cny")
+# Profile parameters that are days: the date the office adopted its internal procedure.
+DATE_PARAMETERS = ("internal_procedure_adopted",)
 
 
 class Text(BaseModel):
@@ -263,9 +265,21 @@ class Check(BaseModel):
 
 
 class Effective(BaseModel):
+    """When a rule applies. `from: unknown` where no source gives the start date: the rule then
+    applies to every record, and each finding says that the start date is not known, unless
+    the profile parameter named in `set_by` gives it."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    from_: dt.date = Field(alias="from")
+    from_: dt.date | Literal["unknown"] = Field(alias="from")
     to: dt.date | None = None
+    set_by: Literal["internal_procedure_adopted"] | None = None
+
+    @property
+    def start_known(self) -> bool:
+        return self.from_ != "unknown"
+
+    def start_text(self) -> str:
+        return self.from_.isoformat() if isinstance(self.from_, dt.date) else "unknown"
 
 
 class RuleTest(BaseModel):
@@ -365,7 +379,7 @@ def _validate_against_vocabulary(rule: Rule) -> None:
             if cond.op in ("contains", "contains_all", "lacks") and not (isinstance(ftype, tuple) and ftype[0] == "list"):
                 raise ValueError(f"{cond.op} needs a list field; {subject}.{cond.field} is not a list")
             ref = cond.ref
-            if ref.kind == "param" and ref.field not in PARAMETERS:
+            if ref.kind == "param" and ref.field not in PARAMETERS + DATE_PARAMETERS:
                 raise ValueError(f"unknown parameter {ref.field!r}; known: {', '.join(PARAMETERS)}")
             if ref.kind == "field":
                 if ref.alias not in ("record", anchor):

@@ -32,6 +32,8 @@ def apply_test(base: dict[str, Any], test: RuleTest) -> dict[str, Any]:
     """The base record with the test's changes: remove, change, add steps; set fields."""
     data = copy.deepcopy(base)
     steps = [s for s in data["steps"] if s.get("kind") not in set(test.remove)]
+    for entry in data.get("household_entries") or []:   # `remove` reaches household steps too
+        entry["steps"] = [s for s in entry.get("steps", []) if s.get("kind") not in set(test.remove)]
     for change in test.change:
         hits = [s for s in steps if s.get("kind") == change["kind"]]
         if not hits:

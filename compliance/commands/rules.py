@@ -24,7 +24,7 @@ def _rule_row(rule, lang: str) -> dict:
         "severity": rule.severity,
         "basis": rule.basis(lang),
         "source": rule.source.doc or rule.source.name,
-        "effective_from": rule.effective.from_.isoformat(),
+        "effective_from": rule.effective.start_text(),
         "effective_to": rule.effective.to.isoformat() if rule.effective.to else None,
         "verified": rule.verified,
         "applies_to": rule.applies_to,

@@ -280,10 +280,14 @@ class _Compiler:
 def when_check(rule: Rule) -> Check:
     """Applicability as a check of the record against itself: `when`, and being in force
     on the reference date (the decision date, or --as-of before there is one)."""
-    in_force: dict[str, Any] = {"not_before": rule.effective.from_}
+    in_force: dict[str, Any] = {}
+    if rule.effective.start_known:
+        in_force["not_before"] = rule.effective.from_
+    elif rule.effective.set_by:      # facts.py: an unknown adoption date lets the rule apply
+        in_force["not_before"] = f"param.{rule.effective.set_by}"
     if rule.effective.to:
         in_force["not_after"] = rule.effective.to
-    return Check(each="record", need="same", where={**rule.when, "reference_date": in_force})
+    return Check(each="record", need="same", where={**rule.when, **({"reference_date": in_force} if in_force else {})})
 
 
 def check_condition_check(check: Check) -> Check:

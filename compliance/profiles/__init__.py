@@ -5,6 +5,7 @@ parameters. Each number is a number or `unknown`.
 """
 from __future__ import annotations
 
+import datetime as dt
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -31,6 +32,7 @@ class ProfileFile(BaseModel):
     large_expenditure_threshold_cny: float | Unknown | None = None
     deciding_government: Literal["city", "district"] | Unknown | None = None
     period_counting: Literal["exclude_start_day", "include_start_day"] | None = None
+    internal_procedure_adopted: dt.date | Unknown | None = None   # when the office adopted its procedure
 
 
 class Profile(BaseModel):
@@ -46,6 +48,7 @@ class Profile(BaseModel):
     large_expenditure_threshold_cny: float | None = None
     deciding_government: str | None = None
     period_counting: Literal["exclude_start_day", "include_start_day"] = "exclude_start_day"
+    internal_procedure_adopted: dt.date | None = None
 
 
 def shipped_profiles() -> list[str]:
