@@ -38,3 +38,11 @@ def test_court_findings_are_violated_and_upheld_steps_are_not(checker, name):
 
 def test_every_legal_case_has_expectations():
     assert sorted(p.name for p in LEGAL.glob("*.yaml") if p.name != "expected.yaml") == sorted(EXPECTED)
+
+
+def test_legal_review_sheet_is_generated_from_the_rules(rulebook):
+    from compliance.legal_review import render
+    from .conftest import ROOT
+    sheet = (ROOT / "docs" / "legal-review.md").read_text(encoding="utf-8")
+    assert sheet == render(rulebook), "docs/legal-review.md is stale: run `compliance rules review > docs/legal-review.md`"
+    assert "INT-RISK" in sheet and "unknown (applies to every record" in sheet

@@ -108,6 +108,15 @@ def rules_test(rule_ids, rules_dir) -> None:
     sys.exit(1 if failed else 0)
 
 
+@rules.command("review")
+@rules_option
+def rules_review(rules_dir) -> None:
+    """The legal advisor's sign-off sheet (Markdown): readings, start dates, unverified rules,
+    each rule's interpretation note. docs/legal-review.md is this output."""
+    from ..legal_review import render
+    click.echo(render(rulebook(rules_dir)), nl=False)
+
+
 @rules.command("lint")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
