@@ -108,7 +108,7 @@ def new_document():
     paragraph_style(doc, "二级标题", H2_FONT, 16, indent=32, outline=2, keep_next=True)
     paragraph_style(doc, "正文", BODY_FONT, 16, indent=32, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     paragraph_style(doc, "正文细项", BODY_FONT, 16, left=64, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    paragraph_style(doc, "表格文字", BODY_FONT, 12, line=Pt(18))
+    paragraph_style(doc, "表格文字", BODY_FONT, 10.5, line=Pt(15))
     paragraph_style(doc, "签署", BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
     add_page_number(section)
     return doc
@@ -215,10 +215,13 @@ def checklist_template() -> Document:
     para(doc, "正文", ("{{ gate_line }}", False))
     tag(doc, "{%p endif %}")
     para(doc, "正文", ("{{ counts }}", False))
-    widths = (Mm(36), Mm(42), Mm(32), Mm(24), Mm(22))
+    widths = (Mm(32), Mm(38), Mm(46), Mm(22), Mm(18))     # 156 mm: the type area's width
     table = doc.add_table(rows=4, cols=5)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = width
