@@ -525,7 +525,6 @@ def build_opinion(report: RecordReport, record: Record, as_of: dt.date, lang: st
         n_steps = sum(len(h.steps) for h in record.household_entries)
         mats.append(Material("", "", "", False, text("household_steps", lang).format(
             n=len(record.household_entries), steps=n_steps)))
-    sep = "；" if lang == "zh" else "; "
     return Opinion(
         lang=lang, title=text("title", lang).format(title=record.title), record_id=record.id, file=report.file,
         as_of=as_of, profile=report.profile or "", tool_version=__version__,
@@ -534,7 +533,7 @@ def build_opinion(report: RecordReport, record: Record, as_of: dt.date, lang: st
         unverified_notice=(text("unverified_rules", lang).format(
             rules=("、" if lang == "zh" else ", ").join(line.label for line in unverified_lines))
             if unverified_lines else text("no_unverified", lang)),
-        unverified_rules=unverified_lines, matter=matter_lines, bases=bases(rules, lang) or [],
+        unverified_rules=unverified_lines, matter=matter_lines, bases=bases(rules, lang),
         materials=mats, parts=review, conclusion=key, conclusion_text=text(f"c_{key}", lang),
         conclusion_reason=_reasons(applicable, lang), advice=advice(applicable, record.type, unverified, lang),
         headings={k: text(k, lang) for k in ("h_matter", "h_bases", "h_materials", "h_review", "h_conclusion",
