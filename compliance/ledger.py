@@ -148,6 +148,7 @@ ALWAYS_FIELDS = {
     "decision_announced": ("review_body", "court", "review_period_days", "suit_period_months"),
     "agency_selected": ("method", "agency", "negotiation_failed", "votes_for", "votes_total"),
     "implementation": ("what",), "court_ruling": ("outcome",), "judgment": ("outcome", "effective"),
+    "funds_in_place": ("amount_cny", "estimated_total_cny"),   # read through cumulative_shortfall_cny
 }
 FIELD_WORDS = {
     "date": "日期", "start": "开始日期", "end": "结束日期", "doc": "文号", "recipients": "通知对象",

@@ -297,6 +297,10 @@ def _sole_need_rules(evaluator, results, kind: str, record) -> set[str]:
     deleting the record's only such step must turn them from satisfied to violated."""
     if sum(1 for s in record.steps if s.kind == kind) != 1 or kind in DERIVED:
         return set()
+    stage = evaluator.rulebook.stages.for_type(record.type).get(kind)
+    present = {s.kind for s in record.steps} | {s.kind for e in record.household_entries for s in e.steps}
+    if stage is not None and present & set(stage.proven_by):
+        return set()    # a later step still proves the stage (rules/_stages.yaml)
     out = set()
     for r in results:
         if r.household or r.result != "satisfied" or r.applicability != "applies":

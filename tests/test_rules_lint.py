@@ -32,7 +32,7 @@ def rule(new_id: str, *changes: tuple[str, str]) -> str:
     text = SSRA.replace("D590-12-SSRA", new_id)
     for old, new in changes:
         assert old in text, old
-        text = text.replace(old, new)
+        text = text.replace(old, new, 1)   # the first occurrence: the first check
     return text
 
 
