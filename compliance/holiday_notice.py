@@ -26,6 +26,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import InputError
 from .loader import decode, read_text
 
 NUMERALS = "一二三四五六七八九十"
@@ -83,8 +84,14 @@ def read_notice(source: str) -> str:
         return _docx_text(raw) if raw.startswith(b"PK\x03\x04") else decode("-", raw)[0]
     path = Path(source)
     if path.suffix.lower() == ".docx":
-        read_text(path)  # the same file checks (exists, size, not a folder) as any input
-        return _docx_text(path.read_bytes())
+        try:
+            return _docx_text(path.read_bytes())
+        except FileNotFoundError:
+            raise InputError(source, "no such file; check the path") from None
+        except IsADirectoryError:
+            raise InputError(source, "is a directory, not a file; give a .docx or .txt file") from None
+        except OSError as e:
+            raise InputError(source, f"cannot read the file ({e.strerror or e}); check the path") from None
     return read_text(path)[0]
 
 
@@ -152,7 +159,7 @@ def _read_item(item: Item, notice: Notice) -> None:
     if not item.body.endswith(("。", ".")):
         raise NoticeError("truncated", item)
     body = re.sub(r"\.$", "。", item.body)
-    pending: list[tuple[dt.date, str, bool]] = []   # (day, as written, explicit year) since the last keyword
+    pending: list[tuple[dt.date, str | None, bool]] = []   # (day, annotation, explicit year) since the last keyword
     ranged = False
     last_range: tuple[dt.date, dt.date] | None = None
     prev: tuple[int, int] | None = None               # (year, month) a day-only date inherits
@@ -160,8 +167,7 @@ def _read_item(item: Item, notice: Notice) -> None:
     for tok in _TOKEN.finditer(body):
         if tok.group("date"):
             day, prev = _resolve(tok, prev, notice.year, item)
-            _check_weekday(day, tok.group("ann"), item)
-            pending.append((day, tok.group("date"), tok.group("y") is not None))
+            pending.append((day, tok.group("ann"), tok.group("y") is not None))
         elif tok.group("to"):
             if len(pending) != 1 or ranged:
                 raise NoticeError("dangling_range", item, text=_around(body, tok))
@@ -172,9 +178,13 @@ def _read_item(item: Item, notice: Notice) -> None:
             if ranged:
                 start, end = _range(pending, item, notice.year)
                 days = _days(start, end)
+                _check_weekday(start, pending[0][1], item)
+                _check_weekday(end, pending[1][1], item)
                 last_range = (start, end)
             else:
                 days = [p[0] for p in pending]
+                for day, annotation, _explicit in pending:
+                    _check_weekday(day, annotation, item)
                 last_range = (days[0], days[0]) if len(days) == 1 else None
             for day in days:
                 _in_year(day, notice.year, item)
@@ -191,7 +201,8 @@ def _read_item(item: Item, notice: Notice) -> None:
         elif tok.group("work"):
             if not pending or ranged:
                 raise NoticeError("dangling_range" if ranged else "stray_count", item, text=_around(body, tok))
-            for day, _written, _explicit in pending:
+            for day, annotation, _explicit in pending:
+                _check_weekday(day, annotation, item)
                 _in_year(day, notice.year, item)
                 if day.weekday() < 5:
                     raise NoticeError("workday_weekday", item, date=day.isoformat(), weekday=day.weekday())
@@ -200,7 +211,9 @@ def _read_item(item: Item, notice: Notice) -> None:
         elif tok.group("end"):
             if ranged:
                 raise NoticeError("dangling_range", item, text=_around(body, tok))
-            pending, last_range = [], None   # dates in an informative sentence
+            for day, annotation, _explicit in pending:   # dates in an informative sentence
+                _check_weekday(day, annotation, item)
+            pending, last_range = [], None
     if not rest_days:
         raise NoticeError("no_rest", item)
     for day in notice.workdays:
@@ -225,7 +238,7 @@ def _resolve(tok: re.Match, prev: tuple[int, int] | None, year: int, item: Item)
 
 
 def _range(pending: list, item: Item, year: int) -> tuple[dt.date, dt.date]:
-    (start, written, explicit), (end, _w, _e) = pending
+    (start, _a, explicit), (end, _b, _e) = pending
     if end < start and not explicit and start.month == 12 and "元旦" in item.name:
         start = start.replace(year=year - 1)   # 元旦：12月31日至1月2日
     if end < start:

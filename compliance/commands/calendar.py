@@ -60,19 +60,20 @@ def calendar_show(year: str, fmt: str, lang: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(view, ensure_ascii=False, indent=2))
         return
+    colon, comma = (": ", ", ") if lang == "en" else ("：", "，")
     out = console()
     out.print(f"[bold]{text('show_year', lang, year=number)}[/bold]")
-    out.print(f"{text('show_source', lang)}: {view['source']['text']}")
+    out.print(f"{text('show_source', lang)}{colon}{view['source']['text']}")
     for label, key in (("show_notice_date", "notice_date"), ("show_imported_at", "imported_at")):
         if view["source"].get(key):
-            out.print(f"{text(label, lang)}: {view['source'][key]}")
+            out.print(f"{text(label, lang)}{colon}{view['source'][key]}")
     for label, days in (("show_rest", view["holidays"]), ("show_work", view["workdays"])):
-        out.print(f"{text(label, lang)} ({len(days)}):")
+        out.print(f"{text(label, lang)} ({len(days)}){colon.strip()}")
         for name, first, last in _runs(days):
             span = first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
-            days_word = f"{(last - first).days + 1} 天" if lang == "zh" else f"{(last - first).days + 1} d"
-            out.print(f"  {name}  {span}  {weekday(first.weekday(), lang)}"
-                      + ("" if first == last else f"–{weekday(last.weekday(), lang)}, {days_word}"))
+            count = (last - first).days + 1
+            out.print(f"  {name}  {span}  {weekday(first.weekday(), lang)}" + ("" if first == last else
+                      f"–{weekday(last.weekday(), lang)}{comma}{count} {'day(s)' if lang == 'en' else '天'}"))
         if not days:
             out.print(f"  {text('none', lang)}")
     out.print(text("show_other", lang))
