@@ -267,3 +267,11 @@ def test_checklist_shows_the_missing_calendar_note(store, tmp_path):
     out = run("checklist", str(_record(tmp_path)), "--before", "decision", "--as-of", "2027-01-10")
     assert out.returncode in (0, 1), out.stderr
     assert "compliance calendar import" in out.stdout
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG_DATA_HOME is the Linux convention")
+def test_without_override_the_calendars_live_in_the_xdg_data_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("COMPLIANCE_CALENDAR_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert invoke("calendar", "import", str(TEST_2027)).exit_code == 0
+    assert (tmp_path / "data" / "compliance" / "calendars" / "2027.json").exists()
