@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import calendar_i18n, vocabulary as voc
+from . import calendar_i18n
+from . import vocabulary as voc
 from .dates import RecordDate
 from .models import Record, Step
 from .periods import CalendarNotCovered, PeriodSpec, chain_last_day, is_workday
