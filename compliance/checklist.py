@@ -551,7 +551,7 @@ def build_checklist(evaluator: Evaluator, loaded: LoadedRecord, gate: str, as_of
              if it is not None and (include_all or it.status != NOT_APPLICABLE)]
     gates = record.steps_of(gate)
     gate_date = str(gates[0].get("date")) if gates and gates[0].get("date") else None
-    notes = [n for n in builder.now().facts.notes if "planned" not in n]
+    notes = [i18n.localize(n, lang) for n in builder.now().facts.notes if "planned" not in n]
     if not evaluator.rulebook.for_type(record.type):
         notes.append(f"no rules for {record.type} records in this rule set: nothing was checked")
     return Checklist(

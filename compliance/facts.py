@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import calendar_i18n
 from . import vocabulary as voc
 from .dates import EARLIEST_DAY, RecordDate, bounded_date
 from .models import Record, Step
@@ -99,10 +100,12 @@ class _PeriodCalc:
                 return DAY_MIN, hi.toordinal()
             if lo is None or hi is None:
                 return DAY_MIN, DAY_MAX
+            for note in calendar_i18n.imported_notes(base.first, hi):  # which calendar answered for imported years
+                if note not in self.notes:
+                    self.notes.append(note)
             return lo.toordinal(), hi.toordinal()
         except CalendarNotCovered as e:
-            note = (f"the holiday calendar does not cover {e.year}: periods ending then "
-                    "cannot be computed and are reported not evaluable")
+            note = calendar_i18n.both("not_covered", year=e.year)
             if note not in self.notes:
                 self.notes.append(note)
             return DAY_MIN, DAY_MAX

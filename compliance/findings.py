@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import i18n
+from . import calendar_i18n, i18n
 from .dates import RecordDate
 from .explain import explain as explain_finding
 from .evaluate import NOT_EVALUABLE, VIOLATED, WAIVED, CheckResult, RuleResult
@@ -180,7 +180,7 @@ def period_detail(expression: str, base: Any, periods: tuple, profile: Profile) 
     try:
         last = chain_last_day(base.first, periods, profile.period_counting, profile.model_dump())
     except CalendarNotCovered as e:
-        detail.note = f"the holiday calendar does not cover {e.year}"
+        detail.note = calendar_i18n.both("not_covered", year=e.year)
         return detail
     if last is None:
         detail.note = "a profile parameter giving the period's length is unknown"
@@ -239,6 +239,8 @@ def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Prof
              list(ctx.check.need_kinds if ctx.check else ()) if k != "same"]
     household = result.household or (record.household if record.type == "compensation_decision" else None)
     periods = ctx.periods()
+    for period in periods:
+        period.note = i18n.localize(period.note, lang)
     explanation = explain_finding(result, record, facts, profile, lang, periods) if explain else []
     return Finding(rule=rule, result=result.result, severity=severity, message=message, household=household,
                    remediation=render(rule.remedy.get(lang), ctx, lang), steps=list(dict.fromkeys(kinds)),

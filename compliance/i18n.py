@@ -259,3 +259,23 @@ def period_line(period, lang: str) -> str:
 
 def json_ops(ops: dict) -> str:
     return ", ".join(f"{op} {value}" for op, value in ops.items())
+
+
+class Bilingual(str):
+    """A message made where the output language is not known yet (facts, period details):
+    reads as the Chinese text, and `localize` picks the English one for --lang en."""
+
+    def __new__(cls, zh: str, en: str) -> "Bilingual":
+        obj = super().__new__(cls, zh)
+        obj.en = en
+        return obj
+
+    def __getnewargs__(self) -> tuple[str, str]:  # copy and pickle (audit workers)
+        return str.__str__(self), self.en
+
+
+def localize(value, lang: str):
+    """The text of `value` in `lang`; anything but a Bilingual passes through unchanged."""
+    if isinstance(value, Bilingual):
+        return value.en if lang == "en" else str.__str__(value)
+    return value

@@ -9,8 +9,9 @@
   calendar last day.
 - Working-day periods count working days only.
 
-The official holiday calendar comes from the `chinese_calendar` package. For a year it
-does not cover, the last day is unknown (None): rules then report *not evaluable*
+The official holiday calendar comes from the `chinese_calendar` package, or for a year it
+lacks, from the State Council notice the user imported (calendar_store). For a year
+neither covers, the last day is unknown (None): rules then report *not evaluable*
 rather than guess.
 """
 from __future__ import annotations
@@ -22,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-import chinese_calendar
+from . import calendar_store
 
 Unit = Literal["days", "working_days", "months", "years"]
 Counting = Literal["exclude_start_day", "include_start_day"]
@@ -83,12 +84,17 @@ class PeriodSpec:
         return f"{self.param and 'param.' + self.param or self.amount} {unit}" + ("" if self.rollover else " no_rollover")
 
 
-@functools.lru_cache(maxsize=8192)
 def is_workday(day: dt.date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        raise CalendarNotCovered(day.year) from None
+    return _is_workday(day, calendar_store.state())
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_workday(day: dt.date, calendars: tuple) -> bool:
+    # keyed on the store's state, so an import (or another calendar folder) is seen at once
+    answer = calendar_store.is_workday(day)
+    if answer is None:
+        raise CalendarNotCovered(day.year)
+    return answer
 
 
 def roll_to_workday(day: dt.date) -> dt.date:

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from . import __version__, i18n
 from .errors import EngineError, InputError
 from .evaluate import NOT_EVALUABLE, VIOLATED, Evaluator
 from .findings import Finding, apply_waivers, make_finding
@@ -109,7 +109,7 @@ class Checker:
         except EngineError as e:
             report.error = InputError(str(loaded.path), str(e))
             return report
-        report.notes += facts.notes
+        report.notes += [i18n.localize(n, lang) for n in facts.notes]
         if not self.evaluator.rulebook.for_type(record.type):
             report.notes.append(f"no rules for {record.type} records in this rule set: nothing was checked")
         household_rules = any(k in HOUSEHOLD_KIND_NAMES for r in self.evaluator.rulebook.for_type(record.type)

@@ -25,3 +25,11 @@ def evaluator(rulebook):
 @pytest.fixture(scope="session")
 def checker(evaluator):
     return Checker(evaluator)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _calendar_dir(tmp_path_factory):
+    """No test reads or writes the user's real imported holiday calendars."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COMPLIANCE_CALENDAR_DIR", str(tmp_path_factory.mktemp("calendars")))
+        yield
