@@ -8,13 +8,14 @@ An item is one paragraph; it ends with "。" (a copy wrapped over several lines 
 
 What is checked, and any failure refuses the whole notice:
 - every annotated weekday matches its date;
-- every count (共N天, 放假N天) matches its range;
+- every count (共N天, 放假N天, digits or 一…十) matches its range;
 - every date lies in the notice's year, except that the 元旦 item may name days in December
   of the year before (the 2012 and 2023 notices did: "2011年12月31日（星期六）上班",
   "2022年12月31日至2023年1月2日"); a 元旦 range written "12月31日至1月2日" starts the year before;
 - make-up working days are Saturdays or Sundays, and no day is both off and working;
 - items are numbered 一、二、… without a gap, and each of the seven festivals has an item.
-Sentences without 放假 or 上班 (鼓励……在除夕（2月9日）休息) are informative and skipped.
+Sentences without 放假 or 上班 (鼓励……在除夕（2月9日）休息) are informative and skipped, unless
+a date in them carries a weekday (then a keyword was lost, and the notice is refused).
 """
 from __future__ import annotations
 
