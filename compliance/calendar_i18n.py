@@ -27,6 +27,9 @@ _TEXT = {
     "dangling_range": ("“{text}”的日期范围不完整；请按通知原文补全",
                        "the range '{text}' is incomplete; complete it from the published notice"),
     "stray_count": ("“{text}”前没有放假日期；请按通知原文改正", "'{text}' follows no days off; correct it from the published notice"),
+    "no_keyword": ("{date} 标注了星期，但所在句子没有“放假”或“上班”；请按通知原文改正",
+                   "{date} has a weekday annotation but its sentence says neither 放假 nor 上班; correct it from "
+                   "the published notice"),
     "no_month": ("“{text}”没有月份；请写明“X月X日”", "'{text}' has no month; write it as 'X月X日'"),
     "bad_date": ("“{text}”不是有效日期；请按通知原文改正", "'{text}' is not a valid date; correct it from the published notice"),
     "weekday": ("{date} 标注为{written}，实为{actual}；请按通知原文改正日期或星期",

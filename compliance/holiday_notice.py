@@ -8,13 +8,14 @@ An item is one paragraph; it ends with "。" (a copy wrapped over several lines 
 
 What is checked, and any failure refuses the whole notice:
 - every annotated weekday matches its date;
-- every count (共N天, 放假N天) matches its range;
+- every count (共N天, 放假N天, digits or 一…十) matches its range;
 - every date lies in the notice's year, except that the 元旦 item may name days in December
   of the year before (the 2012 and 2023 notices did: "2011年12月31日（星期六）上班",
   "2022年12月31日至2023年1月2日"); a 元旦 range written "12月31日至1月2日" starts the year before;
 - make-up working days are Saturdays or Sundays, and no day is both off and working;
 - items are numbered 一、二、… without a gap, and each of the seven festivals has an item.
-Sentences without 放假 or 上班 (鼓励……在除夕（2月9日）休息) are informative and skipped.
+Sentences without 放假 or 上班 (鼓励……在除夕（2月9日）休息) are informative and skipped, unless
+a date in them carries a weekday (then a keyword was lost, and the notice is refused).
 """
 from __future__ import annotations
 
@@ -42,9 +43,9 @@ _HEADER = re.compile(r"(?:^|(?<=[\s。]))([一二三四五六七八九十]{1,3})
 _TOKEN = re.compile(
     r"(?P<date>(?:(?P<y>\d{4})\s*年\s*)?(?:(?P<m>\d{1,2})\s*月\s*)?(?P<d>\d{1,2})\s*日)(?:\s*\((?P<ann>[^()]*)\))?"
     r"|(?P<to>至)"
-    r"|(?P<count>共\s*计?\s*(?P<n>\d+)\s*天)"
-    r"|(?P<rest>放假(?:\s*调休)?(?:\s*(?P<n2>\d+)\s*天)?)"
-    r"|(?P<work>上班)"
+    r"|(?P<count>共\s*计?\s*(?P<n>\d+|[一二三四五六七八九十]{1,3})\s*天)"
+    r"|(?P<rest>放\s*假(?:\s*调\s*休)?(?:\s*(?P<n2>\d+|[一二三四五六七八九十]{1,3})\s*天)?)"
+    r"|(?P<work>上\s*班)"
     r"|(?P<end>[。;])")
 _ANNOTATED = re.compile(r"(?:周|星期|礼拜)([一二三四五六日天])")
 
@@ -151,8 +152,20 @@ def split_items(text: str) -> list[Item]:
             if line.rstrip().endswith(("。", ".")):
                 break
         number = _number_of(m.group(1))
-        items.append(Item(number, m.group(1), m.group(2), "".join(body).strip()))
+        items.append(Item(number, m.group(1), m.group(2), _without_signature("".join(body).strip())))
     return items
+
+
+def _without_signature(body: str) -> str:
+    """A notice pasted as one line runs on into the signature (国务院办公厅 2024年11月12日):
+    drop a tail after the last 。 that names no day off, working day or day of the year."""
+    cut = body.rfind("。")
+    tail = body[cut + 1:]
+    if cut < 0 or not tail or re.search(r"放假|上班|至", tail):
+        return body
+    if re.sub(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", "", tail).count("日"):
+        return body
+    return body[:cut + 1]
 
 
 def _read_item(item: Item, notice: Notice) -> None:
@@ -191,12 +204,12 @@ def _read_item(item: Item, notice: Notice) -> None:
                 notice.holidays[day] = item.name
             rest_days += len(days)
             if tok.group("n2"):
-                _check_count(last_range, int(tok.group("n2")), item, body, tok)
+                _check_count(last_range, _count(tok.group("n2")), item, body, tok)
             pending, ranged = [], False
         elif tok.group("count"):
             if last_range is None:
                 raise NoticeError("stray_count", item, text=tok.group("count"))
-            _check_count(last_range, int(tok.group("n")), item, body, tok)
+            _check_count(last_range, _count(tok.group("n")), item, body, tok)
             last_range = None
         elif tok.group("work"):
             if not pending or ranged:
@@ -213,6 +226,8 @@ def _read_item(item: Item, notice: Notice) -> None:
                 raise NoticeError("dangling_range", item, text=_around(body, tok))
             for day, annotation, _explicit in pending:   # dates in an informative sentence
                 _check_weekday(day, annotation, item)
+                if annotation and _ANNOTATED.search(annotation):   # a weekday says it is a day off or on
+                    raise NoticeError("no_keyword", item, date=day.isoformat())
             pending, last_range = [], None
     if not rest_days:
         raise NoticeError("no_rest", item)
@@ -275,6 +290,10 @@ def _in_year(day: dt.date, year: int, item: Item) -> None:
 
 def _around(body: str, tok: re.Match, width: int = 16) -> str:
     return body[max(0, tok.start() - width): tok.end()]
+
+
+def _count(written: str) -> int:
+    return int(written) if written.isdigit() else _number_of(written)
 
 
 def _number_of(numeral: str) -> int:

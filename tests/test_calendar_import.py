@@ -66,6 +66,29 @@ def test_half_width_punctuation_and_weekday_spelling_do_not_matter():
     assert parse_notice(half).workdays == parse_notice(text).workdays
 
 
+def test_a_copy_pasted_as_one_line_or_wrapped_reads_the_same():
+    text = (NOTICES / "2025.txt").read_text(encoding="utf-8")
+    published = parse_notice(text)
+    for copy in (text.replace("\n", ""), text.replace("放假调休，共8天。", "放假调休，\n共8天。")):
+        notice = parse_notice(copy)
+        assert (notice.holidays, notice.workdays) == (published.holidays, published.workdays)
+
+
+def test_a_count_in_chinese_numerals_is_checked_too():
+    text = (NOTICES / "2025.txt").read_text(encoding="utf-8")
+    assert parse_notice(text.replace("共8天", "共八天")).holidays == parse_notice(text).holidays
+    with pytest.raises(NoticeError) as e:
+        parse_notice(text.replace("共8天", "共七天"))
+    assert e.value.key == "count"
+
+
+def test_annotated_dates_in_a_sentence_without_a_keyword_are_refused():
+    text = (NOTICES / "2025.txt").read_text(encoding="utf-8").replace("10月11日（周六）上班", "10月11日（周六）上岗")
+    with pytest.raises(NoticeError) as e:
+        parse_notice(text)
+    assert e.value.key == "no_keyword" and e.value.item.numeral == "六"
+
+
 def test_new_year_range_may_start_in_december_of_the_year_before():
     text = TEST_2027.read_text(encoding="utf-8").replace(
         "一、元旦：1月1日（周五）至3日（周日）放假，共3天。",
@@ -186,6 +209,10 @@ def test_a_year_the_package_knows_is_replaced_only_with_replace(store, tmp_path)
     listed = json.loads(invoke("calendar", "list", "--format", "json").output)
     row = {r["year"]: r for r in listed["years"]}[2025]
     assert row["source"] == "imported" and row["replaces_package"] is True
+    out = run("check", str(EXAMPLE), "--as-of", "2026-01-01", "--format", "json", "--lang", "en")
+    notes = json.loads(out.stdout)["records"][0]["notes"]
+    assert any("holidays in 2025 follow the imported notice" in n and "instead of the chinesecalendar package" in n
+               for n in notes)
 
 
 def test_an_agreeing_import_leaves_the_package_in_charge(store):
