@@ -50,6 +50,7 @@ _STEP_SPLIT = re.compile(r"[；;\n]")
 _LIST_SPLIT = re.compile(r"[、,，/]")
 
 _LEVELS = {"city_government": "市级人民政府", "county_government": "县级人民政府",
+           "county_level_city_government": "县级市人民政府",
            "district_government": "市辖区人民政府", "department": "政府部门", "other": "其他"}
 # Chinese labels of enumerated values, offered in the template's drop-down lists.
 VALUE_LABELS: dict[str, dict[str, str]] = {

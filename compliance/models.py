@@ -68,7 +68,8 @@ class _Strict(BaseModel):
 
 class Issuer(_Strict):
     name: str
-    level: Literal["city_government", "county_government", "district_government", "department", "other"]
+    level: Literal["city_government", "county_government", "county_level_city_government", "district_government",
+                   "department", "other"]
     superior: str | None = None
 
 

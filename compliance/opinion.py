@@ -345,6 +345,7 @@ def materials(record: Record, as_of: dt.date, lang: str) -> list[Material]:
 
 def _level(level: str, lang: str) -> str:
     zh = {"city_government": "市级人民政府", "county_government": "县级人民政府",
+          "county_level_city_government": "县级市人民政府",
           "district_government": "市辖区人民政府", "department": "政府部门", "other": "其他"}
     return level.replace("_", " ") if lang == "en" else zh.get(level, level)
 

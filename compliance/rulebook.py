@@ -42,7 +42,8 @@ ALL_OPS = tuple(DATE_OPS) + tuple(NUMBER_OPS) + VALUE_OPS
 # Record fields a rule may test, with their types (dotted paths are nested fields).
 RECORD_FIELDS: dict[str, Any] = {
     "type": voc.TEXT, "jurisdiction": voc.TEXT, "issuer.name": voc.TEXT,
-    "issuer.level": voc.enum("city_government", "county_government", "district_government", "department", "other"),
+    "issuer.level": voc.enum("city_government", "county_government", "county_level_city_government",
+                             "district_government", "department", "other"),
     "issuer.superior": voc.TEXT, "department.name": voc.TEXT, "department.designation_doc": voc.TEXT,
     "implementing_unit.name": voc.TEXT, "implementing_unit.entrustment_doc": voc.TEXT,
     "implementing_unit.nonprofit": voc.BOOL, "uses_implementing_unit": voc.BOOL,
