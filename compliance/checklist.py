@@ -517,6 +517,44 @@ class _Builder:
         return day
 
 
+def _needed_kinds(item: Item) -> set[str]:
+    return {k for c in item.rule.checks for k in c.need_kinds if k not in ("same", "record")}
+
+
+def wait_for_predecessors(items: list[Item], before: dict[str, set[str]], record: Record,
+                          as_of: dt.date, lang: str) -> None:
+    """Missing or pending (decision-record.md): a missing step whose kind must follow a step that
+    is itself missing, or still pending (a comment period that has not ended), cannot lawfully be
+    done now: it is pending, from the first day its predecessor allows when that is known.
+
+    Items blocked only through each other stay missing (one of them must be done first)."""
+    done = {s.kind for s in record.steps if not _planned(s, as_of)}
+    open_items = [i for i in items if i.status in (MISSING, PENDING)]
+    changed = True
+    while changed:
+        changed = False
+        for item in sorted((i for i in items if i.status == MISSING), key=lambda i: i.rule.id):
+            wanted = _needed_kinds(item) - done
+            blockers = []
+            for other in open_items:
+                waiting = other.status == PENDING and other.due is not None
+                if other is item or not (waiting or other.status == MISSING):
+                    continue
+                # a period still running blocks through its own (recorded) step as well
+                kinds = _needed_kinds(other) if waiting else _needed_kinds(other) - done
+                blockers += [(other, kind) for kind in sorted(kinds)
+                             if any(kind in before.get(k, set()) for k in wanted)]
+            if not blockers:
+                continue
+            item.status = PENDING
+            sure = all(other.status == PENDING and other.due for other, _ in blockers)
+            item.due = max(other.due for other, _ in blockers) if sure else None
+            names = [i18n.step_label(k, record.type, lang) for _, k in blockers]
+            after = ("、" if lang == "zh" else ", ").join(dict.fromkeys(names))
+            item.detail = i18n.text("cl_after", lang).format(steps=after) + ("；" if lang == "zh" else "; ") + item.detail
+            changed = True
+
+
 def describe_step(step: Step, record_type: str, profile: Profile, lang: str, label: bool = False) -> str:
     """'2025-03-01 至 2025-03-31，共 30 日，卫政〔2025〕12号': dates and the document number."""
     start, end, date = step.get("start"), step.get("end"), step.get("date")
@@ -547,8 +585,17 @@ def build_checklist(evaluator: Evaluator, loaded: LoadedRecord, gate: str, as_of
                              "see `compliance rules list`", f"waivers[{i}].rule")
     prof = load_profile(profile or record.jurisdiction)
     builder = _Builder(evaluator, record, gate, prof, as_of, lang)
-    items = [it for rid in sorted(builder.members) for it in [builder.item(rid)]
-             if it is not None and (include_all or it.status != NOT_APPLICABLE)]
+    items = [it for rid in sorted(builder.members) for it in [builder.item(rid)] if it is not None]
+    if not builder.held:
+        wait_for_predecessors(items, precedence(evaluator.rulebook.rules, record.type), record, as_of, lang)
+    earliest = builder.earliest()
+    if earliest is not None and not builder.held:
+        # never before a pending item's first possible day; never in the past while something is missing
+        floor = [i.due for i in items if i.status == PENDING and i.due]
+        if any(i.status == MISSING for i in items):
+            floor.append(as_of)
+        earliest = max([earliest, *floor])
+    items = [it for it in items if include_all or it.status != NOT_APPLICABLE]
     gates = record.steps_of(gate)
     gate_date = str(gates[0].get("date")) if gates and gates[0].get("date") else None
     notes = [i18n.localize(n, lang) for n in builder.now().facts.notes if "planned" not in n]
@@ -557,5 +604,5 @@ def build_checklist(evaluator: Evaluator, loaded: LoadedRecord, gate: str, as_of
     return Checklist(
         file=str(loaded.path), record_id=record.id, record_type=record.type, title=record.title, gate=gate,
         as_of=as_of, profile=prof.name, lang=lang, items=sorted(items, key=Item.sort_key),
-        earliest_date=builder.earliest(), gate_state="held" if builder.held else "planned" if gates else None,
+        earliest_date=earliest, gate_state="held" if builder.held else "planned" if gates else None,
         gate_date=gate_date, notes=list(loaded.notes) + notes)

@@ -51,6 +51,7 @@ _TEXT = {
     "cl_done": ("已完成", "done"),
     "cl_missing": ("缺失", "missing"),
     "cl_pending": ("待完成", "pending"),
+    "cl_after": ("须在「{steps}」之后进行", "possible only after {steps}"),
     "cl_title": ("「{gate}」前置事项清单", "Checklist before {gate}"),
     "cl_ready": ("可以进行「{gate}」", "Ready for {gate}"),
     "cl_not_ready": ("尚不能进行「{gate}」", "Not ready for {gate}"),

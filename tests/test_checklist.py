@@ -299,7 +299,9 @@ def test_json_contract_shape(full, tmp_path):
     for entry in doc["items"]:
         assert set(entry) == {"rule", "status", "title", "basis", "steps", "due", "detail"}
         assert entry["status"] in {"done", "missing", "pending", "not_evaluable", "waived"}
-        assert (entry["due"] is not None) == (entry["status"] == "pending")
+        # a pending item has its first possible day, unless it waits on a step still missing
+        assert entry["due"] is None or entry["status"] == "pending"
+        assert entry["due"] is not None or entry["status"] != "pending" or "之后进行" in entry["detail"]
         assert isinstance(entry["steps"], list) and "decision" not in entry["steps"]
     json.dumps(doc)
 
@@ -370,3 +372,23 @@ def test_markdown_for_meeting_materials(full, tmp_path):
     assert len(widths) == 1                       # every row has the same number of cells
     assert any("INT-LEGAL-CONSULT" in line for line in tables)
     assert "## ✗" in md and "## ✓" in md
+
+
+def test_a_step_the_law_does_not_yet_allow_is_pending_not_missing(full, tmp_path):
+    """Feedback on comments is possible only after the comment period ends (2025-03-31); an
+    executive meeting only after the 党组 meeting, which is itself missing."""
+    data = edit(base(), until=dt.date(2025, 3, 20))
+    cl = checklist(full, write(tmp_path, data), "decision", dt.date(2025, 3, 20))
+    feedback = item(cl, "D590-11-FEEDBACK")
+    assert feedback.status == PENDING and feedback.due == dt.date(2025, 4, 1)
+    exec_meeting = item(cl, "INT-GOV-EXEC")
+    assert exec_meeting.status == PENDING and exec_meeting.due is None and "党组会议" in exec_meeting.detail
+    assert item(cl, "INT-RISK").status == MISSING          # could be done today
+    assert cl.earliest_date is None and not cl.ready
+
+
+def test_earliest_date_is_never_before_a_pending_items_first_day(full, tmp_path):
+    data = edit(base(), until=dt.date(2025, 3, 20), top={"is_major_decision": False})
+    cl = checklist(full, write(tmp_path, data), "decision", dt.date(2025, 3, 20))
+    firsts = [i.due for i in cl.items if i.status == PENDING and i.due]
+    assert cl.earliest_date is None or all(cl.earliest_date >= d for d in firsts)
