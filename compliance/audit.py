@@ -30,8 +30,9 @@ from .formats.audit_base import place
 from .formats.json_report import record_dict
 from .models import Record
 from .records import LoadedRecord, load_record
-from .report import FAIL_ON, Checker
-from .rulebook import SEVERITY_ORDER, Rulebook, load_rulebook
+from . import severity as sev
+from .report import Checker
+from .rulebook import Rulebook, load_rulebook
 
 RECORD_SUFFIXES = {".yaml", ".yml", ".json"}
 LEDGER_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -354,15 +355,14 @@ class Summary:
         self.lang = lang
         self.status: Counter = Counter()
         self.findings: Counter = Counter()
-        self.by_severity: dict[str, Counter] = {s: Counter() for s in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get,
-                                                                            reverse=True)}
+        self.by_severity: dict[str, Counter] = {s: Counter() for s in sev.SEVERITIES}
         self.by_rule: dict[str, Counter] = {}
         self.by_type: dict[str, Counter] = {}
         self.by_month: dict[str, Counter] = {}
         self.top: list[tuple] = []
         self.excluded = 0
         self.internal_errors = 0
-        self.worst = 0
+        self.violated: set[str] = set()     # severities of the violations seen
         self.ids: dict[str, str] = {}
         self.duplicates: dict[str, list[str]] = {}
         self.notes: list[str] = []
@@ -402,7 +402,7 @@ class Summary:
             if result == VIOLATED:
                 violated += 1
                 blocking += severity == "blocking"
-                self.worst = max(self.worst, SEVERITY_ORDER[severity])
+                self.violated.add(severity)
         for rule in satisfied:
             self.by_rule.setdefault(rule, Counter())[SATISFIED] += 1
         if blocking:
@@ -410,11 +410,8 @@ class Summary:
             (heapq.heappush if len(self.top) < self.TOP else heapq.heappushpop)(self.top, entry)
 
     def exit_code(self, fail_on: str) -> int:
-        if self.internal_errors:
-            return 3
-        if self.status["error"] or self.duplicates:
-            return 2
-        return 1 if self.worst >= FAIL_ON[fail_on] else 0
+        return sev.exit_code(self.violated, fail_on, input_errors=bool(self.status["error"] or self.duplicates),
+                             internal_errors=bool(self.internal_errors))
 
     def _rule_row(self, rule_id: str, counts: Counter) -> dict:
         rule = self.rules.get(rule_id)

@@ -21,19 +21,21 @@ from . import i18n
 from . import vocabulary as voc
 from .dates import RecordDate
 from .errors import EngineError, InputError
-from .evaluate import NOT_APPLICABLE, NOT_EVALUABLE, SATISFIED, VIOLATED, Evaluator, RuleResult
+from .evaluate import NOT_APPLICABLE, NOT_EVALUABLE, SATISFIED, VIOLATED, Evaluator, RuleResult, worst
 from .facts import Facts
 from .findings import make_finding
 from .models import Record, Step, suggest
 from .periods import counted_days
 from .profiles import Profile, load_profile
 from .records import LoadedRecord
-from .rulebook import SEVERITY_ORDER, Check, Rule, Rulebook
+from . import severity as sev
+from . import waivers
+from .rulebook import Check, Rule, Rulebook
 
 DONE, MISSING, PENDING, WAIVED = "done", "missing", "pending", "waived"
 STATUS_ORDER = (MISSING, PENDING, NOT_EVALUABLE, WAIVED, DONE, NOT_APPLICABLE)
+READY_BELOW = "major"      # a gate is ready when nothing at this severity or above is missing or pending
 HORIZON_YEARS = 3          # how far ahead a wait or a planned step is looked for
-_RANK = {VIOLATED: 3, NOT_EVALUABLE: 2, SATISFIED: 1, NOT_APPLICABLE: 0}
 
 # Short Chinese names officials use for the common gates, on top of the vocabulary's labels.
 GATE_SHORT_NAMES = {
@@ -133,11 +135,6 @@ def _day(day: dt.date) -> RecordDate:
     return RecordDate(day, day, day.isoformat(), "iso")
 
 
-def _planned(step: Step, as_of: dt.date) -> bool:
-    dates = [v for k, v in step.fields.items() if k in ("date", "start") and isinstance(v, RecordDate)]
-    return bool(dates) and min(d.first for d in dates) > as_of
-
-
 def with_gate(record: Record, gate: str, day: dt.date) -> Record:
     """The record with its gate step on `day`: the recorded one moved there, or a new one."""
     if record.steps_of(gate):
@@ -219,7 +216,7 @@ def _item_result(rr: RuleResult, members: tuple[int, ...]) -> str:
     if rr.applicability == "not_applicable":
         return NOT_APPLICABLE
     results = [c.result for c in rr.checks if c.index in members]
-    result = max(results, key=_RANK.__getitem__) if results else NOT_APPLICABLE
+    result = worst(results)
     if result == VIOLATED and rr.applicability == "unknown":
         return NOT_EVALUABLE
     return result
@@ -307,7 +304,7 @@ class Item:
         return self.rule.label if lang == "zh" else self.rule.title.get(lang)
 
     def sort_key(self) -> tuple:
-        return (STATUS_ORDER.index(self.status), -SEVERITY_ORDER[self.severity],
+        return (STATUS_ORDER.index(self.status), -sev.rank(self.severity),
                 self.due or dt.date.max, self.rule.id)
 
 
@@ -329,7 +326,7 @@ class Checklist:
 
     @property
     def ready(self) -> bool:
-        return not any(i.status in (MISSING, PENDING) and SEVERITY_ORDER[i.severity] >= SEVERITY_ORDER["major"]
+        return not any(i.status in (MISSING, PENDING) and sev.at_least(i.severity, READY_BELOW)
                        for i in self.items)
 
     def count(self, status: str) -> int:
@@ -340,7 +337,7 @@ class Checklist:
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.ready else 1
+        return sev.EXIT_OK if self.ready else sev.EXIT_VIOLATIONS
 
 
 class _Builder:
@@ -356,11 +353,11 @@ class _Builder:
         self.timeline = _Timeline(Evaluator(Rulebook(gate_rules, evaluator.rulebook.source, evaluator.rulebook.stages)),
                                   record, gate, profile, as_of)
         gates = record.steps_of(gate)
-        self.held = any(not _planned(s, as_of) for s in gates)
+        self.held = any(not s.planned(as_of) for s in gates)
         self.hi = _add_years(as_of, HORIZON_YEARS)
-        later = [d for s in record.steps if _planned(s, as_of) for d in [_when(s)] if d != dt.date.max]
+        later = [d for s in record.steps if s.planned(as_of) for d in [_when(s)] if d != dt.date.max]
         self.horizon = max(later) if later else None     # when every planned step is done
-        self.waivers = {w.rule: w for w in record.waivers if w.expires is None or w.expires.last >= as_of}
+        self.waivers = waivers.active(record, as_of)
 
     def now(self) -> _Snapshot:
         return self.timeline.held() if self.held else self.timeline.at(self.as_of)
@@ -416,7 +413,7 @@ class _Builder:
         checks = [rr.rule.checks[i] for i in members]
         deciding = [rr.rule.checks[c.index] for c in view.checks
                     if isinstance(c.index, int) and c.result == VIOLATED] or checks
-        severity = max((rr.rule.check_severity(c) for c in deciding), key=SEVERITY_ORDER.__getitem__)
+        severity = rr.rule.severity_of(deciding)
         steps = [k for c in checks for k in ([c.each] + list(c.need_kinds))
                  if k not in ("same", "record", self.gate)]
         if not steps and any(c.each == self.gate for c in checks):
@@ -426,7 +423,7 @@ class _Builder:
             item.detail = self._done_detail(rr, members, satisfying, snap)
         elif status == WAIVED:
             w = self.waivers[rr.rule.id]
-            item.waiver = {**w.model_dump(mode="json"), "expires": str(w.expires) if w.expires else None}
+            item.waiver = waivers.as_dict(w)
             item.detail = i18n.text("cl_waived_detail", self.lang).format(
                 reason=w.reason, by=self._sep.join(x for x in (w.approved_by, w.doc) if x) or "—",
                 expires=str(w.expires) if w.expires else "—")
@@ -468,7 +465,7 @@ class _Builder:
         snap = self.timeline.at(due)
         rr = snap.results[rule_id]
         planned = [s for s in self._real(_satisfying_steps(snap, rr, self.members[rule_id]), snap)
-                   if _planned(s, self.as_of)]
+                   if s.planned(self.as_of)]
         if not planned:
             return ""
         return i18n.text("cl_planned", self.lang).format(
@@ -528,7 +525,7 @@ def wait_for_predecessors(items: list[Item], before: dict[str, set[str]], record
     done now: it is pending, from the first day its predecessor allows when that is known.
 
     Items blocked only through each other stay missing (one of them must be done first)."""
-    done = {s.kind for s in record.steps if not _planned(s, as_of)}
+    done = {s.kind for s in record.steps if not s.planned(as_of)}
     open_items = [i for i in items if i.status in (MISSING, PENDING)]
     changed = True
     while changed:
@@ -579,10 +576,7 @@ def build_checklist(evaluator: Evaluator, loaded: LoadedRecord, gate: str, as_of
     record = loaded.record
     gate = resolve_gate(record.type, gate)
     known = evaluator.rulebook.by_id()
-    for i, waiver in enumerate(record.waivers):
-        if waiver.rule not in known:
-            raise InputError(str(loaded.path), f"waiver names rule {waiver.rule!r}, which does not exist; "
-                             "see `compliance rules list`", f"waivers[{i}].rule")
+    waivers.check_rule_ids(record, known, str(loaded.path))
     prof = load_profile(profile or record.jurisdiction)
     builder = _Builder(evaluator, record, gate, prof, as_of, lang)
     items = [it for rid in sorted(builder.members) for it in [builder.item(rid)] if it is not None]

@@ -25,7 +25,7 @@ from .rulebook import Rule, Rulebook
 
 VIOLATED, NOT_EVALUABLE, SATISFIED, NOT_APPLICABLE, WAIVED = (
     "violated", "not_evaluable", "satisfied", "not_applicable", "waived")
-_RANK = {VIOLATED: 3, NOT_EVALUABLE: 2, SATISFIED: 1, NOT_APPLICABLE: 0}
+RESULT_RANK = {VIOLATED: 3, NOT_EVALUABLE: 2, SATISFIED: 1, NOT_APPLICABLE: 0}   # worst first when sorted down
 
 
 @dataclass
@@ -75,8 +75,9 @@ def _fold(outcomes: set[str], missing_is_not_applicable: bool) -> str:
     return NOT_APPLICABLE
 
 
-def _worst(results: list[str]) -> str:
-    return max(results, key=_RANK.__getitem__) if results else NOT_APPLICABLE
+def worst(results) -> str:
+    """The worst of several results: violated > not evaluable > satisfied > not applicable."""
+    return max(results, key=RESULT_RANK.__getitem__, default=NOT_APPLICABLE)
 
 
 class Evaluator:
@@ -142,16 +143,16 @@ def fold_rule(rule: Rule, table: dict, households: dict[str, str] | None = None)
         record_level = isinstance(key, str)
         missing_na = not record_level and rule.checks[key].missing_is_not_applicable
         anchors = []
-        worst, rank = NOT_APPLICABLE, 0
+        result_so_far, rank = NOT_APPLICABLE, 0
         for a in sorted(slots):
             if not record_level and households.get(a) != household:
                 continue
             slot = slots[a]
             result = _fold(slot["outcomes"], missing_na)
             anchors.append(AnchorResult(a, result, tuple(sorted(slot["witnesses"]))))
-            if _RANK[result] > rank:
-                worst, rank = result, _RANK[result]
-        return CheckResult(key, worst, anchors)
+            if RESULT_RANK[result] > rank:
+                result_so_far, rank = result, RESULT_RANK[result]
+        return CheckResult(key, result_so_far, anchors)
 
     when = check_result("when", None).result
     applicability = {SATISFIED: "applies", NOT_EVALUABLE: "unknown"}.get(when, "not_applicable")
@@ -174,7 +175,7 @@ def fold_rule(rule: Rule, table: dict, households: dict[str, str] | None = None)
     out = []
     for household in [None, *groups]:
         checks = [gated(i, household) for i in range(len(rule.checks))]
-        result = _worst([c.result for c in checks])
+        result = worst([c.result for c in checks])
         if applicability == "not_applicable":
             result = NOT_APPLICABLE
         elif result == VIOLATED and applicability == "unknown":

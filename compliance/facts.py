@@ -171,11 +171,6 @@ def _step_values(record: Record, step: Step) -> dict[str, Any]:
     return values
 
 
-def _planned(step: Step, as_of: dt.date) -> bool:
-    dates = [v for k, v in step.fields.items() if k in ("date", "start") and isinstance(v, RecordDate)]
-    return bool(dates) and min(d.first for d in dates) > as_of
-
-
 def _content_id(fact: dict, seen: dict[str, int]) -> str:
     digest = hashlib.sha1(json.dumps(fact, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
     n = seen.get(digest, -1) + 1
@@ -272,7 +267,7 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
     own = record.household if record.type == "compensation_decision" else None
     all_steps = [(own, s) for s in record.steps] + [
         (entry.id, s) for entry in record.household_entries for s in entry.steps]
-    done = [(h, s) for h, s in all_steps if not _planned(s, as_of)]
+    done = [(h, s) for h, s in all_steps if not s.planned(as_of)]
     planned = len(all_steps) - len(done)
     if planned:
         notes.append(f"{planned} step(s) dated after {as_of.isoformat()} are planned, not done, and were not counted")

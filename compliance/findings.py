@@ -16,7 +16,9 @@ from .facts import Facts
 from .models import Record, Step
 from .periods import CalendarNotCovered, chain_last_day, counted_days
 from .profiles import Profile
-from .rulebook import SEVERITY_ORDER, Check, Rule
+from . import severity as sev
+from . import waivers
+from .rulebook import Check, Rule
 
 _FIELD = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)\}")
 
@@ -51,7 +53,7 @@ class Finding:
         return min((d.date for d in self.dates), default="9999")
 
     def sort_key(self) -> tuple:
-        return (-SEVERITY_ORDER[self.severity], self.first_date, self.rule.id, self.household or "")
+        return (-sev.rank(self.severity), self.first_date, self.rule.id, self.household or "")
 
 
 def _fmt(value: Any, lang: str) -> str:
@@ -220,7 +222,7 @@ def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Prof
     deciding = result.deciding_checks()
     ctx = _Context(record, facts, profile, rule, deciding)
     checks = [rule.checks[c.index] for c in deciding if isinstance(c.index, int)]
-    severity = max((rule.check_severity(c) for c in checks), key=SEVERITY_ORDER.__getitem__, default=rule.severity)
+    severity = rule.severity_of(checks)
     messages = [c.message.get(lang) for c in checks if c.message] or [rule.message.get(lang)]
     rendered = list(dict.fromkeys(render(m, ctx, lang) for m in messages))
     if lang == "zh":
@@ -249,15 +251,13 @@ def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Prof
 
 def apply_waivers(findings: list[Finding], record: Record, as_of: dt.date, lang: str) -> None:
     """A waived finding stays in the report, as waived; an expired waiver no longer waives."""
-    waivers = {w.rule: w for w in record.waivers}
+    named = {w.rule: w for w in record.waivers}
     for finding in findings:
-        waiver = waivers.get(finding.rule.id)
+        waiver = named.get(finding.rule.id)
         if waiver is None or finding.result not in (VIOLATED, NOT_EVALUABLE):
             continue
-        info = waiver.model_dump(mode="json")
-        if waiver.expires is not None:
-            info["expires"] = str(waiver.expires)
-        if waiver.expires is not None and waiver.expires.last < as_of:
+        info = waivers.as_dict(waiver)
+        if not waivers.in_force(waiver, as_of):
             finding.notes.append(i18n.text("waiver_expired", lang).format(date=str(waiver.expires)))
             finding.waiver = {**info, "expired": True}
             continue

@@ -5,6 +5,7 @@ vocabulary with the record type passed in the validation context.
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 import re
@@ -232,6 +233,11 @@ class Step(BaseModel):
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.fields.get(name, default)
+
+    def planned(self, as_of: dt.date) -> bool:
+        """Dated after as-of: planned, not done (decision-record.md)."""
+        dates = [v for k, v in self.fields.items() if k in ("date", "start") and isinstance(v, RecordDate)]
+        return bool(dates) and min(d.first for d in dates) > as_of
 
 
 class HouseholdEntry(BaseModel):

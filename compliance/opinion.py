@@ -25,7 +25,8 @@ from .findings import Finding
 from .models import Record, Step
 from .opinion_parts import AUTHORITY, CONTENT, PARTS, PROCEDURE, part_of
 from .report import RecordReport
-from .rulebook import SEVERITY_ORDER, Rule
+from . import severity as sev
+from .rulebook import Rule
 
 LAWFUL, REMEDY_FIRST, AT_RISK = "lawful", "remedy_first", "at_risk"
 
@@ -323,16 +324,11 @@ def _step_day(step: Step) -> tuple:
     return (1, dt.date.max, dt.date.max)
 
 
-def _planned(step: Step, as_of: dt.date) -> bool:
-    day = _step_day(step)
-    return day[0] == 0 and day[1] > as_of
-
-
 def materials(record: Record, as_of: dt.date, lang: str) -> list[Material]:
     out = []
     for step in sorted(record.steps, key=lambda s: (_step_day(s), s.kind)):
         label = i18n.step_label(step.kind, record.type, lang)
-        when, doc, planned = _when(step, lang), str(step.get("doc") or ""), _planned(step, as_of)
+        when, doc, planned = _when(step, lang), str(step.get("doc") or ""), step.planned(as_of)
         sep = "，" if lang == "zh" else ", "
         line = f"{label}：{when}" if lang == "zh" else f"{label}: {when}"
         if doc:
@@ -444,8 +440,8 @@ def _part_order(key: str, f: Finding) -> tuple:
     """程序 reads in the order of the procedure (the first date involved); the other parts
     lead with what is wrong."""
     if key == PROCEDURE:
-        return (f.first_date, -SEVERITY_ORDER[f.severity], f.rule.id, f.household or "")
-    return (_ORDER[f.result], -SEVERITY_ORDER[f.severity], f.rule.id, f.household or "")
+        return (f.first_date, -sev.rank(f.severity), f.rule.id, f.household or "")
+    return (_ORDER[f.result], -sev.rank(f.severity), f.rule.id, f.household or "")
 
 
 def _part_summary(items: list[Finding], lang: str) -> str:

@@ -15,10 +15,8 @@ from .evaluate import NOT_EVALUABLE, VIOLATED, Evaluator
 from .findings import Finding, apply_waivers, make_finding
 from .profiles import Profile, load_profile
 from .records import LoadedRecord, load_record
-from .rulebook import SEVERITY_ORDER
+from . import severity, waivers
 from .vocabulary import HOUSEHOLD_KIND_NAMES
-
-FAIL_ON = {"blocking": 3, "major": 2, "minor": 1, "never": 99}
 
 
 @dataclass
@@ -60,13 +58,8 @@ class Report:
         return out
 
     def exit_code(self, fail_on: str) -> int:
-        if any(r.error for r in self.records):
-            return 2
-        threshold = FAIL_ON[fail_on]
-        for r in self.records:
-            if any(f.result == VIOLATED and SEVERITY_ORDER[f.severity] >= threshold for f in r.findings):
-                return 1
-        return 0
+        return severity.exit_code((f.severity for r in self.records for f in r.findings if f.result == VIOLATED),
+                                  fail_on, input_errors=any(r.error for r in self.records))
 
 
 class Checker:
@@ -96,10 +89,7 @@ class Checker:
                               notes=list(loaded.notes))
         try:
             known = self.evaluator.rulebook.by_id()
-            for i, waiver in enumerate(record.waivers):
-                if waiver.rule not in known:
-                    raise InputError(str(loaded.path), f"waiver names rule {waiver.rule!r}, which does not exist; "
-                                     "see `compliance rules list`", f"waivers[{i}].rule")
+            waivers.check_rule_ids(record, known, str(loaded.path))
             prof = self.profile(profile or record.jurisdiction)
             report.profile = prof.name
             results, facts = self.evaluator.evaluate(record, prof, as_of)

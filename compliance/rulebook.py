@@ -28,10 +28,9 @@ from . import vocabulary as voc
 from .errors import InputError
 from .loader import line_of, parse, read_text
 from .periods import PeriodSpec
+from .severity import Severity, most_serious
 from .stages import StageTable, load_stage_table
 
-Severity = Literal["blocking", "major", "minor"]
-SEVERITY_ORDER = {"blocking": 3, "major": 2, "minor": 1}
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 
 DATE_OPS = {"not_after": "<=", "before": "<", "not_before": ">=", "after": ">"}
@@ -343,6 +342,10 @@ class Rule(BaseModel):
 
     def check_severity(self, check: Check) -> str:
         return check.severity or self.severity
+
+    def severity_of(self, checks: list[Check]) -> str:
+        """The most serious severity of the given checks (the rule's own when none)."""
+        return most_serious((self.check_severity(c) for c in checks), default=self.severity)
 
 
 # ----------------------------------------------------------------- validation against the vocabulary

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .evaluate import Evaluator
+from . import waivers
+from .evaluate import Evaluator, worst
 from .loader import load_data
 from .models import validate_record
 from .profiles import load_profile
@@ -75,9 +76,8 @@ def run_one(rule: Rule, test: RuleTest, evaluator: Evaluator, examples: Path, ba
     results, _ = evaluator.evaluate(record, profile, test.as_of or DEFAULT_AS_OF)
     # the record as a whole: the worst of its own result and its households' results
     mine = [r.result for r in results if r.rule.id == rule.id]
-    result = max(mine, key=["not_applicable", "satisfied", "not_evaluable", "violated"].index,
-                 default="not_applicable")
-    waived = {w.rule for w in record.waivers if not w.expires or w.expires.last >= (test.as_of or DEFAULT_AS_OF)}
+    result = worst(mine)
+    waived = set(waivers.active(record, test.as_of or DEFAULT_AS_OF))
     if result in ("violated", "not_evaluable") and rule.id in waived:
         result = "waived"
     return RuleTestOutcome(rule.id, test.name, test.expect, result)

@@ -9,6 +9,8 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import click
+
+from ..severity import DEFAULT_FAIL_ON, FAIL_ON_CHOICES
 from rich.console import Console
 
 from .. import __version__, i18n
@@ -31,7 +33,7 @@ from .common import PipeConsole, as_of_option, lang_option, parse_as_of, profile
 @lang_option
 @as_of_option
 @profile_option
-@click.option("--fail-on", type=click.Choice(["blocking", "major", "minor", "never"]), default="major", show_default=True,
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=DEFAULT_FAIL_ON, show_default=True,
               help="Exit 1 when an unwaived violation at or above this severity is found.")
 @rules_option
 @click.pass_context

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from ..severity import DEFAULT_FAIL_ON, FAIL_ON_CHOICES
+
 from ..evaluate import Evaluator
 from ..formats import json_report, text
 from ..report import Checker, check_files
@@ -18,7 +20,7 @@ from .common import as_of_option, console, lang_option, parse_as_of, profile_opt
 @lang_option
 @as_of_option
 @profile_option
-@click.option("--fail-on", type=click.Choice(["blocking", "major", "minor", "never"]), default="major", show_default=True,
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=DEFAULT_FAIL_ON, show_default=True,
               help="Exit 1 when an unwaived violation at or above this severity is found.")
 @click.option("--all", "include_all", is_flag=True, help="Also list satisfied and not-applicable rules.")
 @click.option("--explain", is_flag=True, help="For each finding, the facts and computed dates that decided it.")
