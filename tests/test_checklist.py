@@ -374,6 +374,16 @@ def test_markdown_for_meeting_materials(full, tmp_path):
     assert "## ✗" in md and "## ✓" in md
 
 
+def test_markdown_escapes_user_text_like_the_audit_markdown(full, tmp_path):
+    data = edit(base(), until=dt.date(2025, 4, 12), remove=["legal_consultation"])
+    data["title"] = "旧城区<b>改建</b> | 项目"
+    data["waivers"] = [{"rule": "INT-LEGAL-CONSULT", "reason": "<img src=x onerror=alert(1)> 已补正",
+                        "approved_by": "中心党组", "expires": "2026-12-31"}]
+    md = checklist_markdown.render(checklist(full, write(tmp_path, data), "party_group_meeting", dt.date(2025, 4, 12)))
+    assert "<img" not in md and "&lt;img src=x onerror=alert(1)&gt;" in md
+    assert "<b>" not in md and "旧城区&lt;b&gt;改建&lt;/b&gt; \\| 项目" in md
+
+
 def test_a_step_the_law_does_not_yet_allow_is_pending_not_missing(full, tmp_path):
     """Feedback on comments is possible only after the comment period ends (2025-03-31); an
     executive meeting only after the 党组 meeting, which is itself missing."""

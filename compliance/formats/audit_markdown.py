@@ -2,17 +2,8 @@
 summary comes first). User text is escaped: Markdown renderers pass raw HTML through."""
 from __future__ import annotations
 
-import re
-
 from .audit_base import AuditWriter, Spool, counts, dates_text, error_text, label, month_label, place, type_label
-
-_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
-
-
-def esc(value) -> str:
-    text = "" if value is None else str(value)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _SPECIAL.sub(r"\\\1", re.sub(r"\s*\n\s*", " ", text))
+from .escape import markdown as esc
 
 
 def table(head: list[str], rows: list[list]) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 from .. import i18n
 from ..checklist import DONE, MISSING, NOT_EVALUABLE, PENDING, STATUS_ORDER, WAIVED, Checklist, Item
 from .checklist_text import MARKS, status_name
+from .escape import markdown
 
 
 def _cell(text: str) -> str:
-    """One table cell: pipes escaped, line breaks kept as <br>."""
-    return str(text).replace("|", "\\|").replace("\n", "<br>").strip() or "—"
+    """One table cell: user text escaped, line breaks kept as <br>."""
+    return markdown(text, breaks="<br>") or "—"
 
 
 def _when(item: Item, lang: str) -> str:
@@ -33,8 +34,8 @@ def render(cl: Checklist) -> str:
         out.append("- " + i18n.text(key, lang).format(gate=gate, date=cl.gate_date))
     out.append("- " + i18n.text("cl_counts", lang).format(
         **{s: cl.count(s) for s in (MISSING, PENDING, NOT_EVALUABLE, WAIVED, DONE)}))
-    out.append(f"- {cl.record_id} {cl.title}（{i18n.text('as_of', lang).format(date=cl.as_of.isoformat())}）"
-               if zh else f"- {cl.record_id} {cl.title} ({i18n.text('as_of', lang).format(date=cl.as_of.isoformat())})")
+    out.append(f"- {markdown(cl.record_id)} {markdown(cl.title)}（{i18n.text('as_of', lang).format(date=cl.as_of.isoformat())}）"
+               if zh else f"- {markdown(cl.record_id)} {markdown(cl.title)} ({i18n.text('as_of', lang).format(date=cl.as_of.isoformat())})")
     header = (["规则", "事项", "依据", "级别", "日期 / 说明"] if zh
               else ["Rule", "Item", "Basis", "Severity", "Date / detail"])
     for status in STATUS_ORDER:
@@ -46,9 +47,10 @@ def render(cl: Checklist) -> str:
         out.append("| " + " | ".join(header) + " |")
         out.append("|" + "---|" * len(header))
         for item in items:
-            title = item.name(lang) + ("" if item.rule.verified else " \\*")
-            row = [item.rule.id, title, item.rule.basis(lang), i18n.text(item.severity, lang), _when(item, lang)]
-            out.append("| " + " | ".join(_cell(c) for c in row) + " |")
+            title = _cell(item.name(lang)) + ("" if item.rule.verified else " \\*")
+            row = [_cell(item.rule.id), title, _cell(item.rule.basis(lang)), _cell(i18n.text(item.severity, lang)),
+                   _cell(_when(item, lang))]
+            out.append("| " + " | ".join(row) + " |")
     if not cl.items:
         out += ["", i18n.text("cl_no_items", lang)]
     if any(not i.rule.verified for i in cl.items):
