@@ -428,7 +428,7 @@ class _Builder:
                 reason=w.reason, by=self._sep.join(x for x in (w.approved_by, w.doc) if x) or "—",
                 expires=str(w.expires) if w.expires else "—")
         elif status == NOT_EVALUABLE:
-            item.detail = i18n.not_evaluable_reason(view, None, self.profile, self.lang)
+            item.detail = i18n.not_evaluable_reason(view, self.profile, self.lang)
         elif status == PENDING:
             item.detail = self._pending_detail(rr.rule.id, due) or finding.message
         else:

@@ -19,7 +19,7 @@ from .errors import InputError, one_line
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Check the procedure behind house-expropriation decisions and major decisions."""
-    ctx.obj = {"debug": debug}
+    ctx.ensure_object(dict)["debug"] = debug    # main() reads it from the same object
 
 
 for _info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
@@ -30,9 +30,9 @@ for _info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.nam
 def main() -> None:
     """Run a command; every failure ends as one line on stderr and an exit code (the contract):
     2 usage or input errors, 3 internal errors (with --debug: the traceback), 130 Ctrl-C."""
-    debug = "--debug" in sys.argv
+    state: dict = {}      # the group stores the parsed --debug here (one source for it)
     try:
-        cli.main(standalone_mode=False)
+        cli.main(standalone_mode=False, obj=state)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.ClickException as e:
@@ -52,7 +52,7 @@ def main() -> None:
         _silence_stdout()       # `compliance ... | head`: the reader left; not an error
         sys.exit(0)
     except Exception as e:  # noqa: BLE001 - the contract: one line, a hint, exit 3
-        if debug:
+        if state.get("debug"):
             traceback.print_exc()
         elif isinstance(e, UnicodeEncodeError) and getattr(e, "encoding", None):
             click.echo(f"internal error: the output cannot be written in this terminal's encoding ({e.encoding}); "

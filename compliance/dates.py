@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
+from .errors import shown
 from dataclasses import dataclass, field
 
 # A date that lies outside these years is almost certainly a typo.
@@ -87,14 +88,14 @@ def parse_date(value: object) -> RecordDate:
         _check_year(value.year, str(value))
         return RecordDate(value, value, value.isoformat(), "iso")
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise DateError(f"expected a date such as 2025-03-01, got {_shown(value)}")
+        raise DateError(f"expected a date such as 2025-03-01, got {shown(value)}")
     if isinstance(value, float):
         raise DateError(f"{value!r} was read as a number: write 2025-03 for a month (or quote it, '{value!r}')")
     if isinstance(value, int):
         raise DateError(f"{value!r} is a number, not a date: write it as 2025-03-01 (or 2025-03 when only "
                         "the month is known)")
     if len(value) > 40:
-        raise DateError(f"{_shown(value)} is not a date: write 2025-03-01")
+        raise DateError(f"{shown(value)} is not a date: write 2025-03-01")
     text = _SPACES.sub("", unicodedata.normalize("NFKC", value).translate(_FULLWIDTH))
     cn = _CN_DATE.match(text)
     if cn:
@@ -119,7 +120,7 @@ def parse_date(value: object) -> RecordDate:
             last = calendar.monthrange(y, mo)[1]
             return RecordDate(dt.date(y, mo, 1), dt.date(y, mo, last), value, _form(form, value, text))
     raise DateError(
-        f"{_shown(value)} is not a date: write 2025-03-01 (or 2025年3月1日, 2025/3/1, 2025.3.1; "
+        f"{shown(value)} is not a date: write 2025-03-01 (or 2025年3月1日, 2025/3/1, 2025.3.1; "
         "2025-03 when only the month is known)"
     )
 
@@ -129,11 +130,6 @@ def _check_year(year: int, written: str) -> None:
         raise DateError(
             f"{written!r}: year {year} is outside {EARLIEST_YEAR}-{LATEST_YEAR}; check for a typo"
         )
-
-
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:18] + "…" + text[-18:]
 
 
 def _form(form: str, written: str, text: str) -> str:

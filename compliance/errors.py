@@ -16,6 +16,12 @@ def one_line(text: object, limit: int = MAX_MESSAGE_CHARS) -> str:
     return text
 
 
+def shown(value: object) -> str:
+    """A user's value as an error message quotes it: repr, shortened in the middle."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:18] + "…" + text[-18:]
+
+
 class InputError(Exception):
     """A record, profile or rule file that cannot be read or validated."""
 

@@ -10,7 +10,7 @@ from .evaluate import RuleResult
 from .facts import Facts
 from .models import Record, Step
 from .profiles import Profile
-from .rulebook import Check
+from .rule_model import Check
 
 
 def _fmt(value: Any, lang: str) -> str:

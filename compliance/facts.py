@@ -20,7 +20,7 @@ from .dates import EARLIEST_DAY, RecordDate, bounded_date
 from .models import Record, Step
 from .periods import CalendarNotCovered, PeriodSpec, chain_last_day, is_workday
 from .profiles import Profile
-from .rulebook import DATE_PARAMETERS, DERIVED_COMMON_FIELDS, DERIVED_STEP_FIELDS, PARAMETERS, RECORD_FIELDS
+from .rule_model import DATE_PARAMETERS, DERIVED_COMMON_FIELDS, DERIVED_STEP_FIELDS, PARAMETERS, RECORD_FIELDS
 from .stages import Proof, Stage, infer
 
 DAY_MIN, DAY_MAX = 0, 10_000_000

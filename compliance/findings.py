@@ -18,7 +18,7 @@ from .periods import CalendarNotCovered, chain_last_day, counted_days
 from .profiles import Profile
 from . import severity as sev
 from . import waivers
-from .rulebook import Check, Rule
+from .rule_model import Check, Rule
 
 _FIELD = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)\}")
 
@@ -231,7 +231,7 @@ def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Prof
         message = " ".join(rendered)
     notes = []
     if result.result == NOT_EVALUABLE:
-        notes.append(i18n.not_evaluable_reason(result, ctx.check, profile, lang))
+        notes.append(i18n.not_evaluable_reason(result, profile, lang))
     if not rule.verified:
         notes.append(i18n.text("unverified", lang))
     if not rule.effective.start_known and (rule.effective.set_by is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import vocabulary as voc
-from .rulebook import Check, parse_ref
+from .rule_model import Check, parse_ref
 
 if TYPE_CHECKING:  # pragma: no cover
     from .evaluate import RuleResult
@@ -161,7 +161,7 @@ def step_label(kind: str, record_type_name: str, lang: str) -> str:
     return kind
 
 
-def not_evaluable_reason(result: "RuleResult", check: Check | None, profile: "Profile", lang: str) -> str:
+def not_evaluable_reason(result: "RuleResult", profile: "Profile", lang: str) -> str:
     """Which facts or parameters the rule lacked."""
     rule = result.rule
     params = []

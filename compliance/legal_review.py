@@ -4,7 +4,8 @@ assumption (start dates, derived defaults, the stage table), every unverified ru
 would verify it."""
 from __future__ import annotations
 
-from .rulebook import Rule, Rulebook
+from .rule_model import Rule
+from .rulebook import Rulebook
 
 # Readings the facts layer applies to every record; each is documented in
 # docs/decision-record.md ("How rules read a record") and listed here for sign-off.

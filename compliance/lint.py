@@ -27,8 +27,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import vocabulary as voc
-from .errors import InputError, one_line
+from .errors import InputError, one_line, shown
 from .loader import field_path, line_of, parse, read_text
+from .rule_model import DERIVED_STEP_FIELDS, PARAMETERS, Rule, conditions
+from .rule_validation import field_type, validate_against_vocabulary
 
 RECORD_TYPES = tuple(voc.RECORD_TYPES)
 MAX_PERIOD = {"days": 36_600, "working_days": 25_000, "months": 1_200, "years": 100}
@@ -129,8 +131,8 @@ def lint_directory(directory: Path) -> LintReport:
         lint = _FileLint(path, report)
         try:
             rule_id, spot = _lint_file(lint, examples, cases)
-        except Exception as e:  # noqa: BLE001 - a broken user file is a problem to report, never a traceback
-            lint.add(f"cannot be checked ({type(e).__name__}: {e})")
+        except (InputError, ValueError) as e:   # a broken user file is a problem to report; a bug is not
+            lint.add(f"cannot be checked ({e})")
             continue
         if rule_id is not None:
             report.rules += 1
@@ -154,7 +156,6 @@ def _skipped(path: Path, directory: Path) -> bool:
 
 def _lint_file(lint: _FileLint, examples: Path, cases: dict) -> tuple[str | None, str | None]:
     """Lint one file; returns the rule id (for duplicates) and where it is written."""
-    from .rulebook import Rule
 
     try:
         lint.text, _ = read_text(lint.path)
@@ -201,7 +202,7 @@ def _schema_problem(lint: _FileLint, err: dict) -> None:
     elif kind == "extra_forbidden":
         message = f"unknown key `{keys[-1]}`; see rules/README.md for the keys a rule may have"
     elif kind == "literal_error":
-        message = f"{_shown(err.get('input'))} is not allowed here; use {ctx.get('expected', 'one of the listed values')}"
+        message = f"{shown(err.get('input'))} is not allowed here; use {ctx.get('expected', 'one of the listed values')}"
     elif kind == "dict_type" and any(k in ("where", "each_where", "when") for k in keys if isinstance(k, str)):
         message = ("a condition maps a field to {operator: value}, e.g. `date: {not_after: decision.date}`"
                    if len(keys) > 1 and keys[-1] not in ("where", "each_where", "when")
@@ -269,7 +270,7 @@ def _lint_test(lint: _FileLint, i: int, test: dict, examples: Path, cases: dict,
             named += [(["tests", i, key, j, "kind"], s.get("kind")) for j, s in enumerate(test[key]) if isinstance(s, dict)]
     for keys, kind in named:
         if kinds and kind not in kinds and kind not in voc.kind_aliases(record_type):
-            lint.add(f"test names step kind {_shown(kind)}, which a {record_type} record does not have "
+            lint.add(f"test names step kind {shown(kind)}, which a {record_type} record does not have "
                      "(the test would change nothing)", keys)
 
 
@@ -287,16 +288,15 @@ def _load_case(path: Path) -> tuple[str | None, str | None]:
 def _lint_vocabulary(lint: _FileLint, rule, data: dict | None = None) -> None:
     """Each check on its own against the vocabulary, so that every bad check is reported,
     placed at the key or value the message names when it can be found."""
-    from .rulebook import _validate_against_vocabulary
 
     parts: list[tuple[list, Any]] = [(["when"], rule.model_copy(update={"checks": []}))] if rule.when else []
     parts += [(["checks", i], rule.model_copy(update={"checks": [chk], "when": {}}))
               for i, chk in enumerate(rule.checks)]
     for keys, part in parts:
         try:
-            _validate_against_vocabulary(part)
-        except Exception as e:  # noqa: BLE001 - ValueError from the validator, anything from a malformed condition
-            message = str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"
+            validate_against_vocabulary(part)
+        except ValueError as e:     # the validator's finding; anything else is a bug in the tool
+            message = str(e)
             lint.add(message, keys + _named_in(_at_keys(data, keys), message))
 
 
@@ -355,25 +355,24 @@ def _literal_problem(op: str, value: Any, ftype: Any) -> str | None:
         from .models import suggest
         for item in items:
             if item not in allowed:
-                return f"{_shown(item)} is never a value of this field ({', '.join(allowed)}){suggest(item, allowed)}"
+                return f"{shown(item)} is never a value of this field ({', '.join(allowed)}){suggest(item, allowed)}"
     if ftype == voc.BOOL and op == "is" and not isinstance(value, bool):
-        return f"this field is true or false, never {_shown(value)}"
+        return f"this field is true or false, never {shown(value)}"
     return None
 
 
 def _lint_literals(lint: _FileLint, rule) -> None:
-    from .rulebook import _conditions, _field_type
 
     def scan(conditions_spec: Any, subject_of, keys: list, scopes: list[str]) -> None:
         try:
-            conditions = _conditions(conditions_spec)
-        except Exception:  # noqa: BLE001 - reported by the vocabulary check
+            parsed = conditions(conditions_spec)
+        except ValueError:  # reported by the vocabulary check
             return
-        for cond in conditions:
+        for cond in parsed:
             if cond.ref.kind != "literal":
                 continue
             for scope in scopes:
-                problem = _literal_problem(cond.op, cond.ref.value, _field_type(scope, subject_of(), cond.field))
+                problem = _literal_problem(cond.op, cond.ref.value, field_type(scope, subject_of(), cond.field))
                 if problem:
                     lint.add(f"{cond.field} {cond.op}: {problem}", keys + [cond.field])
                     break
@@ -402,7 +401,7 @@ def _lint_periods(lint: _FileLint, rule) -> None:
                     specs += list(cond.shift) + (list(cond.ref.period) if cond.ref.kind == "field" else [])
             if chk.due_ref is not None:
                 specs += list(chk.due_ref.period)
-        except Exception:  # noqa: BLE001 - already reported by the vocabulary check
+        except ValueError:  # already reported by the vocabulary check
             continue
         for spec in specs:
             if not spec.param and spec.amount > MAX_PERIOD.get(spec.unit, 36_600):
@@ -430,7 +429,6 @@ def _lint_placeholders(lint: _FileLint, rule, data: dict) -> None:
 
 
 def _placeholder_problem(name: str, rule, record_model, scopes: list[str]) -> str | None:
-    from .rulebook import DERIVED_STEP_FIELDS, PARAMETERS
 
     head, _, rest = name.partition(".")
     if name == "due":
@@ -486,6 +484,6 @@ def _day(value: Any) -> dt.date | None:
         return None
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:18] + "…" + text[-18:]

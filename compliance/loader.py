@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
+from .errors import InputError, shown
 
 try:  # the C loader is several times faster; fall back when PyYAML was built without it
     _BaseLoader = yaml.CSafeLoader
@@ -38,7 +38,6 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_NODES = 500_000
-MAX_BYTES = DEFAULT_MAX_BYTES        # kept for callers that read the default
 MAX_DEPTH = 64                       # a record nests about 8 levels, a rule file about 10
 MAX_TEXT_CHARS = 65_536              # one text value (a note, a document number, a title)
 MAX_NUMBER = 10 ** 15                # the facts layer's numeric range (amounts in yuan fit)
@@ -51,7 +50,7 @@ _UNITS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 
 
 # ----------------------------------------------------------------- limits
-def _env_limit(name: str, default: int, what: str) -> int:
+def env_limit(name: str, default: int, what: str) -> int:
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
@@ -64,12 +63,12 @@ def _env_limit(name: str, default: int, what: str) -> int:
 
 def max_bytes() -> int:
     """The size limit for one input file: COMPLIANCE_MAX_BYTES (e.g. 20MB, 512k), default 5 MB."""
-    return _env_limit("COMPLIANCE_MAX_BYTES", DEFAULT_MAX_BYTES, "a size such as 5MB, 512k or 5242880")
+    return env_limit("COMPLIANCE_MAX_BYTES", DEFAULT_MAX_BYTES, "a size such as 5MB, 512k or 5242880")
 
 
 def max_nodes() -> int:
     """How many values one document may hold, aliases counted each time: COMPLIANCE_MAX_NODES."""
-    return _env_limit("COMPLIANCE_MAX_NODES", DEFAULT_MAX_NODES, "a count such as 500000")
+    return env_limit("COMPLIANCE_MAX_NODES", DEFAULT_MAX_NODES, "a count such as 500000")
 
 
 def _human(n: int) -> str:
@@ -326,7 +325,7 @@ def check_values(data: Any, limit: int | None = None) -> tuple[list, str] | None
                 return keys, problem
         elif isinstance(value, int):
             if abs(value) > MAX_NUMBER:
-                return keys, f"the number {_short(value)} is larger than 10^15; check for a typo"
+                return keys, f"the number {shown(value)} is larger than 10^15; check for a typo"
         elif isinstance(value, float):
             if not math.isfinite(value):
                 return keys, f"{value} is not a number a file can hold; write a number or leave the field out"
@@ -335,7 +334,7 @@ def check_values(data: Any, limit: int | None = None) -> tuple[list, str] | None
         elif isinstance(value, dict):
             for key, item in reversed(list(value.items())):
                 if not isinstance(key, str):
-                    return keys, (f"the key {_short(key)} is not a field name; field names are words such as "
+                    return keys, (f"the key {shown(key)} is not a field name; field names are words such as "
                                   "`date` (quote keys such as `yes`, `on`, `1`)")
                 problem = _text_problem(key)
                 if problem:
@@ -347,11 +346,6 @@ def check_values(data: Any, limit: int | None = None) -> tuple[list, str] | None
         else:
             return keys, f"{_type_name(value)} is not allowed here; write plain text, numbers, lists and mappings"
     return None
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:18] + "…" + text[-18:]
 
 
 # ----------------------------------------------------------------- files

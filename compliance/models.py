@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from . import vocabulary as voc
 from .dates import DateError, RecordDate, parse_date
+from .errors import shown
 
 FORMAT = "decision-record/1"
 
@@ -129,7 +130,7 @@ def _guard_scalars(cls: type[BaseModel], data: Any) -> Any:
             raise PydanticCustomError("record", "{msg}", {"field": name, "msg": f"expected a number, not {value}"})
         if kind == "bool" and not isinstance(value, bool):
             raise PydanticCustomError("record", "{msg}", {
-                "field": name, "msg": f"expected true or false, not {_shown(value)}"})
+                "field": name, "msg": f"expected true or false, not {shown(value)}"})
     return data
 
 
@@ -159,20 +160,15 @@ def _coerce(ftype: Any, value: Any) -> Any:
     if tag == "enum":
         if isinstance(value, str) and value in allowed:
             return value
-        raise ValueError(f"{_shown(value)} is not one of: {', '.join(allowed)}{suggest(value, allowed)}")
+        raise ValueError(f"{shown(value)} is not one of: {', '.join(allowed)}{suggest(value, allowed)}")
     if not isinstance(value, list):
         raise ValueError("expected a list, e.g. [a, b]")
     for item in value:
         if allowed is not None and not (isinstance(item, str) and item in allowed):
-            raise ValueError(f"{_shown(item)} is not one of: {', '.join(allowed)}{suggest(item, allowed)}")
+            raise ValueError(f"{shown(item)} is not one of: {', '.join(allowed)}{suggest(item, allowed)}")
         if allowed is None and not isinstance(item, str):
-            raise ValueError(f"{_shown(item)}: expected text")
+            raise ValueError(f"{shown(item)}: expected text")
     return tuple(value)
-
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:18] + "…" + text[-18:]
 
 
 class Step(BaseModel):
@@ -198,12 +194,12 @@ class Step(BaseModel):
         written = data["kind"]
         if not isinstance(written, str):
             raise PydanticCustomError("step", "{msg}", {"field": "kind", "msg": (
-                f"`kind` must be the name of a step kind such as decision, not {_shown(written)}")})
+                f"`kind` must be the name of a step kind such as decision, not {shown(written)}")})
         name = written if written in kinds else voc.kind_aliases(scope).get(written.strip())
         if name is None:
             hint = suggest(written, list(kinds) + list(voc.kind_aliases(scope)))
             raise PydanticCustomError(
-                "step", "{msg}", {"field": "kind", "msg": f"unknown step kind {_shown(written)} for this record{hint}"})
+                "step", "{msg}", {"field": "kind", "msg": f"unknown step kind {shown(written)} for this record{hint}"})
         allowed = kinds[name].all_fields
         unknown = [key for key in data if key != "kind" and key not in allowed]
         if unknown:
@@ -211,7 +207,7 @@ class Step(BaseModel):
             more = f" (and {len(unknown) - 1} more unknown field{'s' if len(unknown) > 2 else ''})" \
                 if len(unknown) > 1 else ""
             raise PydanticCustomError("step", "{msg}", {
-                "field": key, "msg": f"unknown field {_shown(key)} for step kind '{name}'{suggest(key, allowed)}{more}"})
+                "field": key, "msg": f"unknown field {shown(key)} for step kind '{name}'{suggest(key, allowed)}{more}"})
         values: dict[str, Any] = {}
         for key, value in data.items():
             if key == "kind":
@@ -333,10 +329,6 @@ class Record(BaseModel):
                 "msg": f"{self.objecting_households} objecting households exceed the {self.households} households in scope"})
         return self
 
-    @property
-    def effective_major_decision(self) -> bool:
-        return bool(self.is_major_decision)
-
     def steps_of(self, kind: str) -> list[Step]:
         return [s for s in self.steps if s.kind == kind]
 
@@ -348,7 +340,7 @@ def _format_message(fmt: Any) -> str:
     if m and int(m.group(1)) > 1:
         return (f"this file is {fmt}, a newer format than this tool reads ({FORMAT}); "
                 "update the tool, or write the record in version 1")
-    return f"unsupported format {_shown(fmt)}: this tool reads `format: {FORMAT}`{suggest(fmt, [FORMAT])}"
+    return f"unsupported format {shown(fmt)}: this tool reads `format: {FORMAT}`{suggest(fmt, [FORMAT])}"
 
 
 def validate_record(data: Any) -> Record:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError
+from .errors import InputError, shown
 from .loader import field_path, line_of, parse, read_text
 from .models import NestedValidationError, Record, normalised_dates, suggest, validate_record
 
@@ -62,8 +62,8 @@ DEFAULT_MAX_HOUSEHOLD_STEPS = 2_000
 
 
 def max_household_steps() -> int:
-    from .loader import _env_limit
-    return _env_limit("COMPLIANCE_MAX_HOUSEHOLD_STEPS", DEFAULT_MAX_HOUSEHOLD_STEPS, "a count such as 2000")
+    from .loader import env_limit
+    return env_limit("COMPLIANCE_MAX_HOUSEHOLD_STEPS", DEFAULT_MAX_HOUSEHOLD_STEPS, "a count such as 2000")
 
 
 def _check_size(path: Path, text: str, data: dict) -> None:
@@ -104,7 +104,7 @@ def _input_error(path: Path, text: str, error: ValidationError, prefix: tuple = 
         message = "a decision record must be a mapping of fields, not a list or a single value"
     elif err["type"] == "literal_error":
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        message = f"{_shown(err.get('input'))} is not one of: {', '.join(allowed)}{suggest(err.get('input'), allowed)}"
+        message = f"{shown(err.get('input'))} is not one of: {', '.join(allowed)}{suggest(err.get('input'), allowed)}"
     elif err["type"] == "list_type" and keys == ["steps"]:
         message = "`steps` must be a list of steps, each line starting with `- {kind: ..., date: ...}`"
     location = field_path(keys) or None
@@ -132,11 +132,6 @@ _FRIENDLY = {
     "model_attributes_type": "expected a mapping such as {name: ..., ...}",
     "string_too_short": "must not be empty",
 }
-
-
-def _shown(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:18] + "…" + text[-18:]
 
 
 def _model_at(model: type[BaseModel], keys: list) -> type[BaseModel] | None:

@@ -56,7 +56,7 @@ def audit(ctx, paths, year, jobs, fmt, out, lang, as_of, profile, fail_on, rules
         load_profile(profile)  # a bad --profile is a usage error, before any record
     if out is not None and not out.parent.is_dir():
         raise click.BadParameter(f"directory {out.parent} does not exist", param_hint="--out")
-    debug = bool((ctx.obj or {}).get("debug"))
+    debug = bool(ctx.find_object(dict) and ctx.find_object(dict).get("debug"))
     options = batch.Options(as_of=day, lang=lang, profile=profile, year=year, rules_dir=rules_dir, debug=debug)
     meta = AuditMeta(as_of=day.isoformat(), lang=lang, tool_version=__version__, year=year,
                      inputs=[str(p) for p in paths], generated=dt.datetime.now().isoformat(timespec="seconds"),

@@ -31,7 +31,7 @@ from typing import Any
 
 from .. import vocabulary as voc
 from ..facts import FactPlan, period_prop, prop
-from ..rulebook import DATE_OPS, NUMBER_OPS, Check, Condition, Ref, Rule
+from ..rule_model import DATE_OPS, NUMBER_OPS, Check, Condition, Ref, Rule
 
 Cond = dict[str, Any]
 Term = list[Cond]          # conjunction

@@ -169,28 +169,28 @@ def _never_called(_c):  # actions are read from the C loop, never run through du
     raise AssertionError("durable action path used")
 
 
-def _properties(node: Any, out: set[str]) -> set[str]:
-    """Every fact property a ruleset reads (condition keys and the targets of joins)."""
+def _properties(node: Any, out: set[str], aliases: frozenset[str]) -> set[str]:
+    """Every fact property a ruleset reads (condition keys and the targets of joins);
+    `aliases` are the pattern names of its rules ({alias: property} is a join)."""
     if isinstance(node, dict):
         for key, value in node.items():
             if key in ("$add", "$sub", "$mul", "$div", "$l", "$r", "$i"):
-                _properties(value, out)
+                _properties(value, out, aliases)
             elif key.startswith("$"):
                 if isinstance(value, dict):
                     out.update(k for k in value if not k.startswith("$"))
-                _properties(value, out)
-            elif isinstance(value, str) and len(node) == 1 and key in _ALIASES:
+                _properties(value, out, aliases)
+            elif isinstance(value, str) and len(node) == 1 and key in aliases:
                 out.add(value)  # {alias: property}: a join target
             else:
                 out.add(key.split("$")[0])
-                _properties(value, out)
+                _properties(value, out, aliases)
     elif isinstance(node, list):
         for item in node:
-            _properties(item, out)
+            _properties(item, out, aliases)
     return out
 
 
-_ALIASES: set[str] = set()
 ALWAYS_KEPT = {"id", "sid", "t", "kind", "__begin__", "__end__"}
 
 
@@ -223,16 +223,14 @@ class DurableEngine:
     def __init__(self, groups: list[dict[str, dict]]):
         # Only the properties a ruleset reads go to it: every firing returns its facts as
         # JSON, and decoding them is most of the cost.
-        for group in groups:
-            for rule in group.values():
-                for pattern in rule["all"]:
-                    _ALIASES.update(a[:-4] if a.endswith("$not") else a for a in pattern)
+        aliases = frozenset(a[:-4] if a.endswith("$not") else a
+                            for group in groups for rule in group.values() for pattern in rule["all"] for a in pattern)
         self._rulesets = []
         for start in range(0, len(groups), GROUPS_PER_RULESET):
             merged: dict[str, dict] = {}
             for group in groups[start:start + GROUPS_PER_RULESET]:
                 merged.update(group)
-            used = ALWAYS_KEPT | {p for rule in merged.values() for p in _properties(rule["all"], set())}
+            used = ALWAYS_KEPT | {p for rule in merged.values() for p in _properties(rule["all"], set(), aliases)}
             self._rulesets.append((DurableRuleset(merged), tuple(sorted(used)), *_selectors(merged)))
 
         self._sessions = itertools.count()

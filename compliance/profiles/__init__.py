@@ -16,8 +16,6 @@ from ..errors import InputError
 from ..loader import load_data
 
 Unknown = Literal["unknown"]
-NUMERIC_PARAMETERS = ("many_households_threshold", "signing_period_days", "valuation_publicity_days",
-                      "large_expenditure_threshold_cny")
 
 
 class ProfileFile(BaseModel):
