@@ -14,11 +14,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import calendar_i18n
+from . import calendar_i18n, derived
 from . import vocabulary as voc
 from .dates import EARLIEST_DAY, RecordDate, bounded_date
 from .models import Record, Step
-from .periods import CalendarNotCovered, PeriodSpec, chain_last_day, is_workday
+from .periods import CalendarNotCovered, PeriodSpec, chain_last_day
 from .profiles import Profile
 from .rule_model import DATE_PARAMETERS, DERIVED_COMMON_FIELDS, DERIVED_STEP_FIELDS, PARAMETERS, RECORD_FIELDS
 from .stages import Proof, Stage, infer
@@ -137,38 +137,6 @@ def _record_values(record: Record, reference: RecordDate) -> dict[str, Any]:
     values["reference_date"] = reference
     return values
 
-
-
-def _rest_day(value: RecordDate | None) -> bool | None:
-    if value is None or not value.is_day:
-        return None
-    try:
-        return not is_workday(value.first)
-    except CalendarNotCovered:
-        return None
-
-
-def _step_values(record: Record, step: Step) -> dict[str, Any]:
-    values = dict(step.fields)
-    if step.kind == "implementation":
-        values["activity"] = voc.implementation_activity(step.get("what"))
-    if step.kind == "demolished":
-        values["on_rest_day"] = _rest_day(step.get("date"))
-        if record.type == "compensation_decision" and values.get("forced") is None:
-            values["forced"] = True   # a compensation decision's demolition is the forced one unless it says not
-    if step.kind == "decision_served" and "rights_notice" not in values:
-        # the notice is part of the decision; what was served says what the decision said
-        stated = {s.get("rights_notice") for s in record.steps if s.kind == "decision"} - {None}
-        if len(stated) == 1:
-            values["rights_notice"] = stated.pop()
-    if step.kind == "decision_announced" and "includes" in values:
-        implied = set(values["includes"])
-        if step.get("review_body"):
-            implied.add("review_body")
-        if step.get("review_period_days") is not None and step.get("suit_period_months") is not None:
-            implied.add("deadlines")
-        values["includes"] = tuple(sorted(implied))
-    return values
 
 
 def _content_id(fact: dict, seen: dict[str, int]) -> str:
@@ -300,8 +268,8 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
 
     pseudo = [(h, s, True) for h, s in _household_pseudo_steps(record, own)]
     for household, step, on_record in steps_done + pseudo:
-        for kind in _fact_kinds(record, step):
-            values = _step_values(record, step)
+        for kind in derived.fact_kinds(record, step):
+            values = derived.step_values(record, step)
             values["on_record"] = on_record
             fact: dict[str, Any] = {"t": "step", "kind": kind, "one": 1, "household": household or ""}
             all_fields = {**kinds[kind].all_fields, **DERIVED_STEP_FIELDS.get(kind, {}), **DERIVED_COMMON_FIELDS}
@@ -347,14 +315,7 @@ def _household_pseudo_steps(record: Record, own: str | None) -> list[tuple[str |
     out = []
     for household, source in sources:
         attrs = {k: getattr(source, k) for k in voc.HOUSEHOLD_ATTRIBUTES if getattr(source, k, None) is not None}
-        attrs.setdefault("owner_unclear", False)   # a flag set only when the owner is unclear (Art 26)
+        attrs.setdefault("owner_unclear", False)   # derived.HOUSEHOLD_READINGS: a flag, unset = known
         attrs["signed_agreement"] = any(s.kind == "agreement_signed" for s in source.steps)
         out.append((household, Step.model_construct(kind="household", written_kind="household", fields=attrs)))
     return out
-
-
-def _fact_kinds(record: Record, step: Step) -> list[str]:
-    """A plan_comment of an expropriation decision also counts as public_opinion (decision-record.md)."""
-    if record.type == "expropriation_decision" and step.kind == "plan_comment":
-        return ["plan_comment", "public_opinion"]
-    return [step.kind]

@@ -4,11 +4,12 @@ assumption (start dates, derived defaults, the stage table), every unverified ru
 would verify it."""
 from __future__ import annotations
 
+from . import derived
 from .rule_model import Rule
 from .rulebook import Rulebook
 
-# Readings the facts layer applies to every record; each is documented in
-# docs/decision-record.md ("How rules read a record") and listed here for sign-off.
+# Principles applied to every record; each is documented in docs/decision-record.md ("How
+# rules read a record"). The field-level readings come from compliance/derived.py.
 DERIVED_READINGS = (
     ("Later steps prove earlier stages",
      "A stage whose own step is absent (or undated) but which a later step proves is taken as "
@@ -21,14 +22,6 @@ DERIVED_READINGS = (
     ("Undated decision",
      "An undated decision that a later step proves is judged, for a rule's start date, as made "
      "on the day of the earliest proving step."),
-    ("Forced demolition",
-     "A compensation decision's `demolished` step is the forced relocation or demolition "
-     "unless it says `forced: false`."),
-    ("Owner unclear",
-     "`owner_unclear` is a flag: when it is not set, the owner is taken as known."),
-    ("Funds in place",
-     "Deposits made on or before the decision are added together and compared with the "
-     "estimate (`cumulative_shortfall_cny`)."),
     ("Rest days",
      "A period given to someone to act ends on the next working day when its last day is a "
      "rest day (调休 days are working days); a maximum that limits the administration and a "
@@ -57,6 +50,16 @@ def render(book: Rulebook) -> str:
            f"{len(rules)} rules, {sum(1 for r in rules if not r.verified)} of them unverified.", "",
            "## 1. Readings applied to every record", ""]
     out += [f"- **{title}.** {text}" for title, text in DERIVED_READINGS]
+    out += ["", "### Fields the tool reads into a record (compliance/derived.py)", "",
+            "| step | field | reading |", "|---|---|---|"]
+    for reading in derived.READINGS:
+        out.append(f"| {', '.join(reading.kinds)} | {reading.field} ({reading.mode}) | {_cell(reading.meaning)} |")
+    for (record_type, kind), (alias, meaning) in derived.KIND_ALIASES.items():
+        out.append(f"| {kind} ({record_type}) | counts as {alias} | {_cell(meaning)} |")
+    for name, (_, meaning) in derived.HOUSEHOLD_READINGS.items():
+        out.append(f"| household | {name} | {_cell(meaning)} |")
+    for kind, name, _, meaning in derived.COMPUTED_FIELDS:
+        out.append(f"| {'every step' if kind == '*' else kind} | {name} | {_cell(meaning)} |")
     out += ["", "### Stages proven by later steps (rules/_stages.yaml)", "",
             "| record type | stage | proven by | why |", "|---|---|---|---|"]
     for record_type in ("expropriation_decision", "compensation_decision", "major_matter"):

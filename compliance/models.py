@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import types
+import typing
 import math
 import re
 from typing import Annotated, Any, Literal
@@ -397,3 +399,47 @@ def normalised_dates(record: Record) -> list[str]:
 
     walk_model(record, "")
     return notes
+
+
+# ----------------------------------------------------------------- the record's fields, as rules see them
+_NOT_FOR_RULES = {"format", "id", "title", "steps", "household_entries", "waivers"}
+
+
+def _plain_annotation(annotation: Any) -> Any:
+    """Optional[X] and Annotated[X, ...] -> X."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _plain_annotation(inner[0]) if len(inner) == 1 else annotation
+    if origin is Annotated:
+        return _plain_annotation(args[0])
+    return annotation
+
+
+def _rule_type(annotation: Any) -> Any:
+    if annotation is RecordDate:
+        return voc.DATE
+    if annotation is bool:
+        return voc.BOOL
+    if annotation is int:
+        return voc.INT
+    if annotation is float:
+        return voc.NUMBER
+    if typing.get_origin(annotation) is Literal:
+        return voc.enum(*typing.get_args(annotation))
+    return voc.TEXT
+
+
+def record_field_types(model: type[BaseModel] | None = None, prefix: str = "") -> dict[str, Any]:
+    """Every field of the record a rule may test (`record.issuer.level`), with its type: taken
+    from the record model itself, so the rules and the format never disagree."""
+    out: dict[str, Any] = {}
+    for name, info in (model or Record).model_fields.items():
+        if not prefix and name in _NOT_FOR_RULES:
+            continue
+        annotation = _plain_annotation(info.annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            out.update(record_field_types(annotation, f"{prefix}{name}."))
+        else:
+            out[prefix + name] = _rule_type(annotation)
+    return out

@@ -24,7 +24,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from . import derived
 from . import vocabulary as voc
+from .models import record_field_types
 from .periods import PeriodSpec
 from .severity import Severity, most_serious
 
@@ -35,45 +37,14 @@ NUMBER_OPS = {"at_most": "<=", "less_than": "<", "at_least": ">=", "more_than": 
 VALUE_OPS = ("is", "in", "contains", "contains_all", "lacks", "has", "same_as", "matches")
 ALL_OPS = tuple(DATE_OPS) + tuple(NUMBER_OPS) + VALUE_OPS
 
-# Record fields a rule may test, with their types (dotted paths are nested fields).
-RECORD_FIELDS: dict[str, Any] = {
-    "type": voc.TEXT, "jurisdiction": voc.TEXT, "issuer.name": voc.TEXT,
-    "issuer.level": voc.enum("city_government", "county_government", "county_level_city_government",
-                             "district_government", "department", "other"),
-    "issuer.superior": voc.TEXT, "department.name": voc.TEXT, "department.designation_doc": voc.TEXT,
-    "implementing_unit.name": voc.TEXT, "implementing_unit.entrustment_doc": voc.TEXT,
-    "implementing_unit.nonprofit": voc.BOOL, "uses_implementing_unit": voc.BOOL,
-    "public_interest": voc.enum("defense_foreign_affairs", "infrastructure", "public_utilities",
-                                "affordable_housing", "old_city_reconstruction", "other_statutory"),
-    "public_interest_evidence": voc.TEXT, "dilapidation_evidence": voc.TEXT,
-    "households": voc.INT, "objecting_households": voc.INT, "unregistered_buildings": voc.INT,
-    "is_major_decision": voc.BOOL, "major_decision": voc.BOOL, "decision_catalog_doc": voc.TEXT,
-    "undertaking_unit": voc.TEXT, "technical_matter": voc.BOOL,
-    "category": voc.enum("important_decision", "major_project", "large_expenditure", "other"),
-    "amount_cny": voc.NUMBER, "parent": voc.TEXT, "household": voc.TEXT,
-    "signing_end": voc.DATE, "owner_unclear": voc.BOOL, "relocation_deadline": voc.DATE,
-    "expropriation_decision.doc": voc.TEXT, "expropriation_decision.date": voc.DATE,
-    "expropriation_decision.announced": voc.DATE, "expropriation_decision.issuer": voc.TEXT,
-    "expropriation_decision.signing_end": voc.DATE,
-    "reference_date": voc.DATE,  # the decision date, or --as-of before there is one
-    "steps": voc.listof(),       # the kinds of the record's own steps that were done (always known)
-    "demolition_permit_date": voc.DATE,
-    # the earliest of the 党组 meeting, the 常务会议 and the decision on record: "before the
-    # decision" means before this (decision-record.md, "How rules read a record")
-    "first_collective_decision": voc.DATE,
-}
-# Fields the facts layer derives for steps (kept in the vocabulary's spirit: data, not logic).
-DERIVED_STEP_FIELDS = {
-    "implementation": {"activity": voc.enum(*voc.IMPLEMENTATION_ACTIVITIES, "other")},
-    # per the official holiday calendar: a statutory holiday or weekend rest day (调休 days work)
-    "demolished": {"on_rest_day": voc.BOOL},
-    # whether the household has a signed agreement on record (known: an absent step was not done)
-    "household": {"signed_agreement": voc.BOOL},
-    # estimate minus every deposit made on or before this one: funds are "in place" when <= 0
-    "funds_in_place": {"cumulative_shortfall_cny": voc.NUMBER},
-}
+# Record fields a rule may test, with their types (dotted paths are nested fields): the record
+# model's own fields, and those the facts layer computes (compliance/derived.py).
+RECORD_FIELDS: dict[str, Any] = {**record_field_types(),
+                                 **{name: t for kind, name, t, _ in derived.COMPUTED_FIELDS if kind == "record"}}
+# Fields the facts layer derives for steps (compliance/derived.py: the one table of them).
+DERIVED_STEP_FIELDS = derived.new_step_fields()
 # Fields every step has: false for a stage that only a later step proves (rules/_stages.yaml).
-DERIVED_COMMON_FIELDS = {"on_record": voc.BOOL}
+DERIVED_COMMON_FIELDS = {name: t for kind, name, t, _ in derived.COMPUTED_FIELDS if kind == "*"}
 PARAMETERS = ("many_households_threshold", "signing_period_days", "valuation_publicity_days",
               "large_expenditure_threshold_cny")
 # Profile parameters that are days: the date the office adopted its internal procedure.

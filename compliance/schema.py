@@ -44,19 +44,15 @@ def _steps(scope: str) -> dict:
 
 
 def record_schema() -> dict:
-    schema = Record.model_json_schema()
+    """The record model's JSON Schema, every reference resolved inline (dates as date strings),
+    with the steps of each record type discriminated by `kind`."""
+    schema = _inline(Record.model_json_schema())
     props = schema["properties"]
     props["format"] = {"const": FORMAT}
     props["steps"] = {"type": "array", "description": "the procedure, in any order"}
-    props["household_entries"] = {"type": "array", "items": {
-        "type": "object", "additionalProperties": False, "required": ["id"],
-        "properties": {"id": {"type": "string"}, "compensation_decision": {"type": "string"},
-                       "steps": _steps("household")}}}
-    for name in ("signing_end", "relocation_deadline"):
-        props[name] = dict(DATE_SCHEMA)
-    schema.pop("$defs", None)
-    for name in ("issuer", "department", "implementing_unit", "expropriation_decision", "waivers"):
-        props[name] = _plain(getattr(Record.model_fields[name], "annotation"))
+    entry = props["household_entries"]
+    entry = entry["anyOf"][0] if "anyOf" in entry else entry      # an optional list
+    entry["items"]["properties"]["steps"] = _steps("household")
     schema["allOf"] = [{"if": {"properties": {"type": {"const": t}}},
                         "then": {"properties": {"steps": _steps(t)}}} for t in voc.RECORD_TYPES]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -64,20 +60,20 @@ def record_schema() -> dict:
     return schema
 
 
-def _plain(annotation: Any) -> dict:
-    """Inline schema of a nested model field (dates as date strings)."""
-    from pydantic import TypeAdapter
-    sub = TypeAdapter(annotation).json_schema()
-    defs = sub.pop("$defs", {})
+def _inline(schema: dict) -> dict:
+    """Resolve every `$ref` against `$defs` (none is left dangling); a RecordDate becomes the
+    date-string schema, since records write dates as text."""
+    defs = schema.pop("$defs", {})
 
     def resolve(node: Any) -> Any:
         if isinstance(node, dict):
             if "$ref" in node:
-                return resolve(defs[node["$ref"].split("/")[-1]])
+                name = node["$ref"].split("/")[-1]
+                return dict(DATE_SCHEMA) if name == "RecordDate" else resolve(defs[name])
             if node.get("title") == "RecordDate" or "first" in node.get("properties", {}):
                 return dict(DATE_SCHEMA)
             return {k: resolve(v) for k, v in node.items()}
         if isinstance(node, list):
             return [resolve(v) for v in node]
         return node
-    return resolve(sub)
+    return resolve(schema)
