@@ -242,8 +242,8 @@ def test_earliest_decision_is_the_day_after_the_comment_period(tmp_path):
 def test_earliest_meeting_waits_seven_working_days_of_legality_review(tmp_path):
     evaluator = only_rules(tmp_path, "D713-26-7WD", "D713-25-LEGALITY")
     data = edit(base(), until=dt.date(2025, 4, 10), keep=["legality_review"])
-    review = step_of(data, "legality_review")
-    needed = last_day(review["submitted"], PeriodSpec(7, "working_days"))
+    assert step_of(data, "legality_review")["submitted"] == dt.date(2025, 4, 8)
+    needed = dt.date(2025, 4, 17)   # Tue 04-08 + 7 working days: 09, 10, 11, 14, 15, 16, 17
     loaded = write(tmp_path, edit(data, change={"legality_review": {"date": needed}}))
     cl = checklist(evaluator, loaded, "executive_meeting", dt.date(2025, 4, 10))
     assert cl.earliest_date == needed
@@ -259,8 +259,9 @@ def test_earliest_meeting_waits_seven_working_days_of_legality_review(tmp_path):
 
 def test_earliest_date_counts_holidays_and_make_up_working_days(tmp_path):
     evaluator = only_rules(tmp_path, "D713-26-7WD", "D713-25-LEGALITY")
-    submitted = dt.date(2025, 9, 26)   # before the National Day holiday
-    needed = last_day(submitted, PeriodSpec(7, "working_days"))
+    submitted = dt.date(2025, 9, 26)   # before the National Day holiday (10-01..10-08)
+    # 09-28 (Sun) and 10-11 (Sat) are 调休 working days: 28, 29, 30, 10-09, 10, 11, 13
+    needed = dt.date(2025, 10, 13)
     weekdays, day = 0, submitted
     while weekdays < 7:                # what a count of Monday-Friday alone would give
         day += DAY

@@ -61,3 +61,27 @@ def test_year_outside_the_calendar_is_an_error_not_a_guess():
 def test_bad_period_spec(text):
     with pytest.raises(ValueError):
         PeriodSpec.parse(text)
+
+
+def test_working_days_from_a_rest_day_count_from_the_next_working_day():
+    # Sat 2025-03-01: neither counting counts a rest day, so both give Fri 03-07
+    assert last_day(D(2025, 3, 1), PeriodSpec.parse("5 working_days")) == D(2025, 3, 7)
+    assert last_day(D(2025, 3, 1), PeriodSpec.parse("5 working_days"), "include_start_day") == D(2025, 3, 7)
+    # Mon 2025-03-03: counted only when the profile counts the start day
+    assert last_day(D(2025, 3, 3), PeriodSpec.parse("5 working_days")) == D(2025, 3, 10)
+    assert last_day(D(2025, 3, 3), PeriodSpec.parse("5 working_days"), "include_start_day") == D(2025, 3, 7)
+
+
+def test_month_period_counting_the_start_day_ends_a_day_earlier():
+    assert last_day(D(2025, 1, 10), PeriodSpec.parse("6 months"), "include_start_day") == D(2025, 7, 9)
+
+
+def test_a_maximum_does_not_roll_over_a_rest_day():
+    # one year from 2025-03-01 is Sunday 2026-03-01: a freeze limit stays there, a period to act rolls
+    assert last_day(D(2025, 3, 1), PeriodSpec.parse("1 year no_rollover")) == D(2026, 3, 1)
+    assert last_day(D(2025, 3, 1), PeriodSpec.parse("1 year")) == D(2026, 3, 2)
+
+
+def test_no_rollover_is_refused_for_working_days():
+    with pytest.raises(ValueError):
+        PeriodSpec.parse("5 working_days no_rollover")
