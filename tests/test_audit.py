@@ -158,6 +158,7 @@ def test_summary_counts_match_the_per_record_findings(report):
                        for r in doc["records"]), reverse=True)
     assert [r["blocking"] for r in s["most_blocking"]] == [b for b in blocking if b][:10]
     assert all(r["title"] for r in s["by_rule"])
+    assert s["never_satisfied"], "the corpus has rules that are never satisfied: the list must show them"
     for r in s["never_satisfied"]:
         assert r["satisfied"] == 0 and (r["violated"] or r["not_evaluable"])
 

@@ -177,6 +177,8 @@ def test_sarif_has_the_required_fields(reports):
             assert loc["physicalLocation"]["artifactLocation"]["uri"]
         if result["properties"]["result"] == "waived":
             assert result["suppressions"][0]["status"] == "accepted"
+    # the corpus holds a waived finding (c-waived.yaml): the check above must have run
+    assert any(r["properties"]["result"] == "waived" for r in run["results"])
     invocation = run["invocations"][0]
     assert invocation["executionSuccessful"] is True
     notes = invocation["toolExecutionNotifications"]
