@@ -1,19 +1,97 @@
 """A plain, obviously correct evaluation of the rule files, used only to test the engine.
 
-It reads the same rule models and the same facts as the engine, and decides each
-condition with ordinary Python and Kleene three-valued logic (True / None / False).
+It reads the same rule models and the facts' plain values (dates as day intervals), and
+decides each condition with ordinary Python and Kleene three-valued logic (True / None /
+False). It shares no arithmetic with the product: its own operator table, and its own
+period ends computed from the base dates with a literal holiday table (the State Council
+notices for 2024-2026), so a wrong period end or a wrong operator in the product shows up
+as a mismatch.
 """
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 
 from compliance.engine.compile import when_check
-from compliance.facts import period_prop, prop
+from compliance.facts import prop
 from compliance.vocabulary import HOUSEHOLD_KIND_NAMES
-from compliance.rulebook import DATE_OPS, NUMBER_OPS, Check, Condition, Rule
+from compliance.rulebook import Check, Condition, Rule
 
-OPS = {**DATE_OPS, **NUMBER_OPS}
+OPS = {"not_after": "<=", "before": "<", "not_before": ">=", "after": ">",
+       "at_most": "<=", "less_than": "<", "at_least": ">=", "more_than": ">"}
 RANK = {"violated": 3, "not_evaluable": 2, "satisfied": 1, "not_applicable": 0}
+DAY_MIN, DAY_MAX = 0, 10_000_000
+BOUND_LOW = dt.date(1900, 1, 1).toordinal()     # how the facts write "on or before" (no lower end)
+
+# 国务院办公厅关于部分节假日安排的通知, 2024-2026: weekdays off, and weekend days worked (调休).
+HOLIDAYS = {
+    2024: ("01-01 02-12 02-13 02-14 02-15 02-16 04-04 04-05 05-01 05-02 05-03 06-10 09-16 09-17 "
+           "10-01 10-02 10-03 10-04 10-07", "02-04 02-18 04-07 04-28 05-11 09-14 09-29 10-12"),
+    2025: ("01-01 01-28 01-29 01-30 01-31 02-03 02-04 04-04 05-01 05-02 05-05 06-02 10-01 10-02 10-03 "
+           "10-06 10-07 10-08", "01-26 02-08 04-27 09-28 10-11"),
+    2026: ("01-01 01-02 02-16 02-17 02-18 02-19 02-20 02-23 04-06 05-01 05-04 05-05 06-19 09-25 10-01 "
+           "10-02 10-05 10-06 10-07", "01-04 02-14 02-28 05-09 09-20 10-10"),
+}
+
+
+class Uncovered(Exception):
+    pass
+
+
+def workday(day: dt.date) -> bool:
+    if day.year not in HOLIDAYS:
+        raise Uncovered(day.year)
+    off, worked = HOLIDAYS[day.year]
+    md = day.strftime("%m-%d")
+    return md in worked.split() or (day.weekday() < 5 and md not in off.split())
+
+
+def period_end(start: dt.date, amount: int, unit: str, include_start: bool, rollover: bool) -> dt.date:
+    """The last day of a period, as a court counts it (written out again, on purpose)."""
+    if unit == "working_days":
+        day, n = start, (1 if include_start and workday(start) else 0)
+        while n < amount:
+            day += dt.timedelta(days=1)
+            n += workday(day)
+        return day
+    if unit == "days":
+        end = start + dt.timedelta(days=amount - include_start)
+    else:
+        months = amount * (12 if unit == "years" else 1)
+        year, month = start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12 + 1
+        end = dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1])) - dt.timedelta(days=include_start)
+    while rollover and not workday(end):
+        end += dt.timedelta(days=1)
+    return end
+
+
+def shifted(source: dict, field: str, periods, params: dict, counting: str) -> tuple[int, int]:
+    """The [lo, hi] of a date field plus periods, from the field's own interval."""
+    name = prop(field)
+    if source[name + "_known"] != 1:
+        return DAY_MIN, DAY_MAX
+    lo, hi = source[name + "_lo"], source[name + "_hi"]
+
+    def end(day_ordinal: int) -> int | None:
+        day = dt.date.fromordinal(day_ordinal)
+        for spec in periods:
+            amount = spec.amount
+            if spec.param:
+                p = params[spec.param]
+                if p["lo"] != p["hi"]:
+                    return None
+                amount = int(p["lo"])
+            day = period_end(day, amount, spec.unit, counting == "include_start_day", spec.rollover)
+        return day.toordinal()
+    try:
+        top = end(hi)
+        if lo == BOUND_LOW:
+            return (DAY_MIN, top) if top is not None else (DAY_MIN, DAY_MAX)
+        bottom = end(lo)
+    except Uncovered:
+        return DAY_MIN, DAY_MAX
+    return (DAY_MIN, DAY_MAX) if bottom is None or top is None else (bottom, top)
 
 
 def k_and(values):
@@ -34,7 +112,7 @@ def k_best(values):
     return False
 
 
-def _ref_interval(cond: Condition, anchor: dict, rec: dict, params: dict):
+def _ref_interval(cond: Condition, anchor: dict, rec: dict, params: dict, counting: str):
     ref = cond.ref
     if ref.kind == "literal":
         v = ref.value.toordinal() if hasattr(ref.value, "toordinal") else ref.value
@@ -45,19 +123,22 @@ def _ref_interval(cond: Condition, anchor: dict, rec: dict, params: dict):
     source = anchor if ref.alias != "record" else rec
     if ref.alias == "record" and anchor.get("t") == "rec":
         source = anchor
-    name = period_prop(ref.field, ref.period) if ref.period else prop(ref.field)
-    lo, hi = source[name + "_lo"], source[name + "_hi"]
+    if ref.period:
+        lo, hi = shifted(source, ref.field, ref.period, params, counting)
+    else:
+        lo, hi = source[prop(ref.field) + "_lo"], source[prop(ref.field) + "_hi"]
     if ref.factor is not None:
         lo, hi = lo * ref.factor, hi * ref.factor
     return lo, hi
 
 
-def cond_value(cond: Condition, w: dict, anchor: dict, rec: dict, params: dict):
-    f = period_prop(cond.field, cond.shift) if cond.shift else prop(cond.field)
+def cond_value(cond: Condition, w: dict, anchor: dict, rec: dict, params: dict,
+               counting: str = "exclude_start_day"):
+    f = prop(cond.field)
     if cond.op in OPS:
         op = OPS[cond.op]
-        r_lo, r_hi = _ref_interval(cond, anchor, rec, params)
-        w_lo, w_hi = w[f + "_lo"], w[f + "_hi"]
+        r_lo, r_hi = _ref_interval(cond, anchor, rec, params, counting)
+        w_lo, w_hi = shifted(w, cond.field, cond.shift, params, counting) if cond.shift else (w[f + "_lo"], w[f + "_hi"])
         sure = {"<=": w_hi <= r_lo, "<": w_hi < r_lo, ">=": w_lo >= r_hi, ">": w_lo > r_hi}[op]
         poss = {"<=": w_lo <= r_hi, "<": w_lo < r_hi, ">=": w_hi >= r_lo, ">": w_hi > r_lo}[op]
         return True if sure else (None if poss else False)
@@ -88,7 +169,8 @@ def cond_value(cond: Condition, w: dict, anchor: dict, rec: dict, params: dict):
     raise AssertionError(cond.op)
 
 
-def check_results(check: Check, facts: list[dict], households: dict | None = None, household=None) -> str:
+def check_results(check: Check, facts: list[dict], households: dict | None = None, household=None,
+                  counting: str = "exclude_start_day") -> str:
     rec = next(f for f in facts if f["t"] == "rec")
     steps = [f for f in facts if f["t"] == "step"]
     params = {f["name"]: f for f in facts if f["t"] == "param"}
@@ -98,7 +180,7 @@ def check_results(check: Check, facts: list[dict], households: dict | None = Non
         anchors = [rec] if household is None else []
     else:
         anchors = [s for s in steps if s["kind"] == check.each and households.get(s["id"]) == household
-                   and all(cond_value(c, s, s, rec, params) is True for c in check.anchor_filter)]
+                   and all(cond_value(c, s, s, rec, params, counting) is True for c in check.anchor_filter)]
     if check.forbidden:
         return "violated" if anchors else "not_applicable"
     results = []
@@ -109,15 +191,15 @@ def check_results(check: Check, facts: list[dict], households: dict | None = Non
             if check.each in HOUSEHOLD_KIND_NAMES and set(branch.kinds) <= HOUSEHOLD_KIND_NAMES:
                 candidates = [s for s in candidates if s["household"] == a["household"]]
             any_witness = any_witness or bool(candidates)
-            values += [k_and(cond_value(c, w, a, rec, params) for c in branch.conditions) for w in candidates]
+            values += [k_and(cond_value(c, w, a, rec, params, counting) for c in branch.conditions) for w in candidates]
         best = k_best(values)
         due_state = "none"
         if check.due:
             ref = check.due_ref
-            name = period_prop(ref.field, ref.period)
-            if now["day_lo"] > a[name + "_hi"]:
+            due_lo, due_hi = shifted(a, ref.field, ref.period, params, counting)
+            if now["day_lo"] > due_hi:
                 due_state = "passed"
-            elif now["day_hi"] > a[name + "_lo"]:
+            elif now["day_hi"] > due_lo:
                 due_state = "maybe"
             else:
                 due_state = "not_yet"
@@ -136,17 +218,18 @@ def check_results(check: Check, facts: list[dict], households: dict | None = Non
     return max(results, key=RANK.__getitem__) if results else "not_applicable"
 
 
-def rule_result(rule: Rule, facts: list[dict], households: dict | None = None, household=None) -> str:
+def rule_result(rule: Rule, facts: list[dict], households: dict | None = None, household=None,
+                counting: str = "exclude_start_day") -> str:
     """The rule's result for the record (household None) or for one household's own steps."""
     record_type = next(f for f in facts if f["t"] == "rec")["type"]
-    when = check_results(when_check(rule), facts)
+    when = check_results(when_check(rule), facts, counting=counting)
     if when not in ("satisfied", "not_evaluable"):
         return "not_applicable"
     def gated(c):
-        result = check_results(c, facts, households, household)
+        result = check_results(c, facts, households, household, counting)
         if not c.when:
             return result
-        cond = check_results(Check(each="record", need="same", where=c.when), facts)
+        cond = check_results(Check(each="record", need="same", where=c.when), facts, counting=counting)
         if cond in ("violated", "not_applicable"):
             return "not_applicable"
         if cond == "not_evaluable" and result == "violated":

@@ -46,7 +46,7 @@ def test_engine_equals_reference(evaluator, rulebook, generated):
         table = evaluator.firings(record, facts)
         for rule in rulebook.for_type(record.type):
             for result in fold_rule(rule, table, facts.households):
-                expected = rule_result(rule, facts.facts, facts.households, result.household)
+                expected = rule_result(rule, facts.facts, facts.households, result.household, profile.period_counting)
                 seen_results.add((rule.id, expected))
                 if result.result != expected:
                     mismatches.append((record.id, rule.id, result.household, result.result, expected))
@@ -101,16 +101,33 @@ def test_each_witness_fires_sat_if_surely_and_poss_if_only_possibly(evaluator, r
                 branch = check.branches[0]
                 anchors = [rec] if check.each == "record" else [
                     s for s in steps if s["kind"] == check.each
-                    and all(cond_value(c, s, s, rec, params) is True for c in check.anchor_filter)]
+                    and all(cond_value(c, s, s, rec, params, profile.period_counting) is True
+                            for c in check.anchor_filter)]
                 for a in anchors:
                     for w in steps:
                         if w["kind"] not in branch.kinds or (
                                 check.each in HOUSEHOLD_KIND_NAMES and set(branch.kinds) <= HOUSEHOLD_KIND_NAMES
                                 and w["household"] != a["household"]):
                             continue
-                        value = k_and(cond_value(c, w, a, rec, params) for c in branch.conditions)
+                        value = k_and(cond_value(c, w, a, rec, params, profile.period_counting)
+                                      for c in branch.conditions)
                         got = fired.get(((rule.id, i), a["id"], w["id"]), set()) & {"sat", "poss"}
                         want = {True: {"sat"}, None: {"poss"}, False: set()}[value]
                         assert got == want, (record.id, rule.id, i, a["id"], w["id"], got, want)
                         checked[value] += 1
     assert min(checked.values()) > 100, checked
+
+
+def test_the_references_holiday_table_is_the_official_calendar():
+    """The literal table (written from the State Council notices) agrees with chinesecalendar
+    day by day: the two period calculations start from the same facts about rest days."""
+    import datetime as dt
+
+    import chinese_calendar
+
+    from .reference import HOLIDAYS, workday
+    for year in HOLIDAYS:
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            assert workday(day) == chinese_calendar.is_workday(day), day
+            day += dt.timedelta(days=1)
