@@ -81,7 +81,9 @@ def worst(results) -> str:
 
 
 class Evaluator:
-    """Compiled rules for each record type, checked by the engine. One per process."""
+    """Compiled rules for each record type, checked by the engine. Never shared between processes
+    (a durable-rules host belongs to the process that built it); the checklist builds a second
+    one over the gate's rules only."""
 
     def __init__(self, rulebook: Rulebook):
         self.rulebook = rulebook

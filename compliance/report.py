@@ -63,7 +63,7 @@ class Report:
 
 
 class Checker:
-    """Checks record files against a rulebook. One per process (the engine is not shared)."""
+    """Checks record files against a rulebook; never shared between processes (the engine is not)."""
 
     def __init__(self, evaluator: Evaluator):
         self.evaluator = evaluator
