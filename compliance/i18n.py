@@ -26,6 +26,13 @@ _TEXT = {
     "not_recorded": ("未记录", "not recorded"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
+    "rule_note": ("解释说明：", "note: "),
+    "rule_applies": ("适用于：{types}；施行日期：{start}", "applies to: {types}; in force from {start}"),
+    "rule_until": ("，至 {end}", " to {end}"),
+    "start_date_unknown": ("不明（适用于全部记录）", "unknown (applies to every record)"),
+    "rule_informational": ("不逐条检查：", "informational, not checked: "),
+    "rule_message": ("提示：", "message: "),
+    "rule_remedy": ("整改建议：", "remedy: "),
     "unverified": ("依据原文未经核实，请法律顾问确认", "source text not verified; a legal advisor should confirm"),
     "start_unknown": ("本规则的施行日期不明（无依据载明），按适用于全部记录处理；请法律顾问确认，或在参数配置中写明启用日期",
                       "no source gives this rule's start date: it is applied to every record; a legal advisor should "

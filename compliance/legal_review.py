@@ -75,14 +75,14 @@ def render(book: Rulebook) -> str:
     out += ["", "## 3. Unverified rules and what would verify them", ""]
     for rule in rules:
         if not rule.verified:
-            out.append(f"- {_rule_line(rule)}: {_cell(rule.verification_note) or 'source text not read'}")
+            out.append(f"- {_rule_line(rule)}: {_cell(rule.verification_text('zh')) or '原文未核读'}")
     out += ["", "## 4. Interpretation choices (each rule's note)", ""]
     for rule in rules:
         if rule.note:
-            out.append(f"- {_rule_line(rule)}: {_cell(rule.note)}")
+            out.append(f"- {_rule_line(rule)}: {_cell(rule.note_text('zh'))}")
     out += ["", "## 5. Rules that record data cannot check", ""]
     for rule in rules:
         if rule.informational:
-            out.append(f"- {_rule_line(rule)}: {_cell(rule.informational)}")
+            out.append(f"- {_rule_line(rule)}: {_cell(rule.informational_text('zh'))}")
     out += ["", "## Sign-off", "", "法律顾问：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿", ""]
     return "\n".join(out)

@@ -60,6 +60,12 @@ class Text(BaseModel):
         return self.en if lang == "en" else self.zh
 
 
+def _bilingual(value: "Text | str | None", lang: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return value.get(lang)
+
+
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str                      # 国有土地上房屋征收与补偿条例
@@ -274,7 +280,7 @@ class Rule(BaseModel):
     source: Source
     severity: Severity
     verified: bool
-    verification_note: str | None = None
+    verification_note: Text | str | None = None    # {zh, en}; a plain string is English only
     catalog_section: str
     effective: Effective
     applies_to: list[Literal["expropriation_decision", "compensation_decision", "major_matter"]]
@@ -282,10 +288,10 @@ class Rule(BaseModel):
     checks: list[Check] = Field(default_factory=list)
     # a catalog row that record data cannot check (e.g. how periods are computed): listed,
     # never evaluated; the text says why
-    informational: str | None = None
+    informational: Text | str | None = None
     message: Text
     remedy: Text
-    note: str | None = None
+    note: Text | str | None = None                 # {zh, en}; a plain string is English only
     tests: list[RuleTest] = Field(default_factory=list)
 
     @field_validator("id")
@@ -307,6 +313,18 @@ class Rule(BaseModel):
 
     def basis(self, lang: str = "zh") -> str:
         return self.source.basis(lang)
+
+    def note_text(self, lang: str) -> str | None:
+        """The interpretation note in the language asked for (English where no Chinese is given)."""
+        return _bilingual(self.note, lang)
+
+    def informational_text(self, lang: str) -> str | None:
+        """Why record data cannot check this row, in the language asked for."""
+        return _bilingual(self.informational, lang)
+
+    def verification_text(self, lang: str) -> str | None:
+        """What an advisor must confirm, in the language asked for."""
+        return _bilingual(self.verification_note, lang)
 
     def check_severity(self, check: Check) -> str:
         return check.severity or self.severity

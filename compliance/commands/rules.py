@@ -29,7 +29,7 @@ def _rule_row(rule, lang: str) -> dict:
         "verified": rule.verified,
         "applies_to": rule.applies_to,
         "check": "informational" if rule.informational else "checked",
-        **({"reason": rule.informational} if rule.informational else {}),
+        **({"reason": rule.informational_text(lang)} if rule.informational else {}),
     }
 
 
@@ -64,7 +64,8 @@ def rules_list(fmt, lang, rules_dir) -> None:
 def rules_show(rule_id, fmt, lang, rules_dir) -> None:
     """One rule: its basis, what it checks, message and remedy."""
     book = rulebook(rules_dir)
-    rule = book.by_id().get(rule_id)
+    by_upper = {r.id.upper(): r for r in book.rules}
+    rule = by_upper.get(rule_id.strip().upper())      # ids are written in capitals; accept any case
     if rule is None:
         from ..models import suggest
         raise InputError("rules show", f"no rule {rule_id!r}{suggest(rule_id, book.by_id())}")
@@ -76,9 +77,12 @@ def rules_show(rule_id, fmt, lang, rules_dir) -> None:
     out.print(f"{rule.label} · {i18n.text(rule.severity, lang)} · {rule.basis(lang)}"
                   + ("" if rule.verified else f"  ({i18n.text('unverified', lang)})"))
     if rule.verification_note:
-        out.print(f"※ {rule.verification_note}")
-    out.print(f"applies to: {', '.join(rule.applies_to)}; in force from {rule.effective.from_}"
-                  + (f" to {rule.effective.to}" if rule.effective.to else ""))
+        out.print(f"※ {rule.verification_text(lang)}")
+    types = ("、" if lang == "zh" else ", ").join(i18n.record_type(t, lang) for t in rule.applies_to)
+    start = (i18n.text("start_date_unknown", lang) if not rule.effective.start_known
+             else rule.effective.start_text())
+    out.print(i18n.text("rule_applies", lang).format(types=types, start=start)
+              + (i18n.text("rule_until", lang).format(end=rule.effective.to) if rule.effective.to else ""))
     if rule.when:
         conds = "; ".join(f"{c.field} {c.op} {c.ref}" for c in rule.when_conditions)
         out.print(("适用条件：" if lang == "zh" else "applies when: ") + conds)
@@ -86,11 +90,11 @@ def rules_show(rule_id, fmt, lang, rules_dir) -> None:
         only = f" [{', '.join(chk.only_for)}]" if chk.only_for else ""
         out.print(f"{i + 1}. {i18n.describe_check(chk, rule.applies_to[0], lang)}{only}")
     if rule.informational:
-        out.print(("不逐条检查：" if lang == "zh" else "informational, not checked: ") + rule.informational)
-    out.print(f"message: {rule.message.get(lang)}")
-    out.print(f"remedy: {rule.remedy.get(lang)}")
+        out.print(i18n.text("rule_informational", lang) + rule.informational_text(lang))
+    out.print(i18n.text("rule_message", lang) + rule.message.get(lang))
+    out.print(i18n.text("rule_remedy", lang) + rule.remedy.get(lang))
     if rule.note:
-        out.print(f"note: {rule.note}")
+        out.print(f"{i18n.text('rule_note', lang)}{rule.note_text(lang)}")
 
 
 @rules.command("test")
