@@ -24,7 +24,7 @@ from .errors import EngineError, InputError
 from .evaluate import NOT_APPLICABLE, NOT_EVALUABLE, SATISFIED, VIOLATED, Evaluator, RuleResult, worst
 from .facts import Facts
 from .findings import make_finding
-from .models import Record, Step, suggest
+from .models import Record, Step
 from .periods import counted_days
 from .profiles import Profile, load_profile
 from .records import LoadedRecord
@@ -37,31 +37,21 @@ STATUS_ORDER = (MISSING, PENDING, NOT_EVALUABLE, WAIVED, DONE, NOT_APPLICABLE)
 READY_BELOW = "major"      # a gate is ready when nothing at this severity or above is missing or pending
 HORIZON_YEARS = 3          # how far ahead a wait or a planned step is looked for
 
-# Short Chinese names officials use for the common gates, on top of the vocabulary's labels.
-GATE_SHORT_NAMES = {
-    "党组会议": "party_group_meeting", "党组会": "party_group_meeting",
-    "常务会议": "executive_meeting", "常务会": "executive_meeting", "政府常务会议": "executive_meeting",
-    "决定": "decision", "作出决定": "decision", "决策": "decision",
-    "公告": "decision_announced", "决定公告": "decision_announced",
-    "申请强制执行": "enforcement_application", "强制执行申请": "enforcement_application",
-}
 
 
 # ----------------------------------------------------------------- gates and membership
 def resolve_gate(record_type: str, text: str, where: str = "--before") -> str:
     """A gate is a step kind of the record's type, by name or Chinese label."""
-    kinds = voc.KINDS_BY_TYPE[record_type]
     written = str(text).strip()
-    name = written if written in kinds else voc.kind_aliases(record_type).get(written)
-    if name is None and GATE_SHORT_NAMES.get(written) in kinds:
-        name = GATE_SHORT_NAMES[written]
-    if name is None:
-        hint = suggest(written, list(kinds) + list(voc.kind_aliases(record_type)))
-        household = written in voc.KINDS_BY_TYPE["household"] or GATE_SHORT_NAMES.get(written) in voc.KINDS_BY_TYPE["household"]
-        why = (f"{written!r} is a per-household step; run the checklist on that household's compensation_decision record"
-               if household else f"{written!r} is not a step kind of a {record_type} record{hint}")
-        raise InputError(where, why)
-    return name
+    try:
+        return voc.resolve_kind(record_type, written)
+    except voc.KindError as e:
+        if record_type == "expropriation_decision" and written in voc.kind_aliases("household") | dict.fromkeys(
+                voc.KINDS_BY_TYPE["household"]):
+            raise InputError(where, f"「{written}」是分户步骤，请对该户的补偿决定记录运行清单 / {written!r} is a "
+                             "per-household step; run the checklist on that household's compensation_decision "
+                             "record") from None
+        raise InputError(where, str(e)) from None
 
 
 def _follows(check: Check, branch) -> bool:

@@ -197,11 +197,10 @@ class Step(BaseModel):
         if not isinstance(written, str):
             raise PydanticCustomError("step", "{msg}", {"field": "kind", "msg": (
                 f"`kind` must be the name of a step kind such as decision, not {shown(written)}")})
-        name = written if written in kinds else voc.kind_aliases(scope).get(written.strip())
-        if name is None:
-            hint = suggest(written, list(kinds) + list(voc.kind_aliases(scope)))
-            raise PydanticCustomError(
-                "step", "{msg}", {"field": "kind", "msg": f"unknown step kind {shown(written)} for this record{hint}"})
+        try:
+            name = voc.resolve_kind(scope, written)
+        except voc.KindError as e:
+            raise PydanticCustomError("step", "{msg}", {"field": "kind", "msg": str(e)}) from None
         allowed = kinds[name].all_fields
         unknown = [key for key in data if key != "kind" and key not in allowed]
         if unknown:

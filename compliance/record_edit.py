@@ -27,7 +27,6 @@ from ruamel.yaml.error import YAMLError
 from . import vocabulary as voc
 from .dates import DateError, RecordDate, parse_date
 from .errors import InputError
-from .models import suggest
 from .records import load_record
 
 # Indentation styles tried until one reproduces the file exactly: (mapping, sequence, offset).
@@ -52,13 +51,10 @@ def backup_path(path: Path) -> Path:
 
 
 def resolve_kind(scope: str, written: str, file: str) -> str:
-    kinds = voc.KINDS_BY_TYPE[scope]
-    text = str(written).strip()
-    name = text if text in kinds else voc.kind_aliases(scope).get(text)
-    if name is None:
-        hint = suggest(text, list(kinds) + list(voc.kind_aliases(scope)))
-        raise InputError(file, f"unknown step kind {text!r} for this record{hint}")
-    return name
+    try:
+        return voc.resolve_kind(scope, written)
+    except voc.KindError as e:
+        raise InputError(file, str(e)) from None
 
 
 def parse_field(text: str, file: str) -> tuple[str, Any]:

@@ -246,11 +246,103 @@ def _label_aliases(label: str) -> set[str]:
     return {a for a in out if a}
 
 
+# The names officials write for steps, beside the formal labels (decision-record.md, `kind`):
+# from the office's report, the statutes and the example records; `type:kind` keys hold names
+# for one record type only. A name listed for several kinds of one record type is ambiguous
+# there and refused with the candidates.
+COMMON_NAMES: dict[str, tuple[str, ...]] = {
+    "party_group_meeting": ("党组会议", "党组会", "中心党组会议", "党组集体研究", "党组研究", "党组集体决策"),
+    "executive_meeting": ("常务会议", "常务会", "政府常务会议", "区政府常务会议", "市政府常务会议", "政府全体会议",
+                          "全体会议", "常务会议研究"),
+    "risk_assessment": ("风险评估", "稳评", "社稳评估", "社会稳定风险评估报告", "重大事项风险评估", "稳定风险评估"),
+    "legal_consultation": ("法律咨询", "事前法律咨询", "法律顾问意见", "法律意见"),
+    "investigation_research": ("调研", "调查研究"),
+    "public_opinion": ("征求意见", "征求社会意见", "公开征求意见", "征求公众意见"),
+    "plan_comment": ("征求意见", "方案征求意见", "补偿方案征求意见", "公开征求意见"),
+    "decision": ("决定", "作出决定"),
+    "expropriation_decision:decision": ("征收决定", "房屋征收决定", "作出房屋征收决定"),
+    "compensation_decision:decision": ("补偿决定", "征收补偿决定", "作出补偿决定"),
+    "major_matter:decision": ("决策", "作出决策"),
+    "decision_announced": ("公告", "决定公告", "公布决定"),
+    "expropriation_decision:decision_announced": ("征收公告", "房屋征收决定公告"),
+    "compensation_decision:decision_announced": ("补偿决定公告",),
+    "major_matter:decision_announced": ("决策公布", "公布决策"),
+    "decision_served": ("送达", "决定送达", "补偿决定送达"),
+    "funds_in_place": ("资金到位", "补偿资金到位", "资金足额到位", "专户存储", "补偿资金专户存储"),
+    "hearing": ("听证", "听证会", "举行听证"),
+    "legality_review": ("合法性审查", "合法性审核", "法制审核"),
+    "expert_argumentation": ("专家论证", "专家论证会"),
+    "agency_selected": ("选定评估机构", "评估机构选定", "确定评估机构"),
+    "valuation_report_served": ("评估报告送达", "分户评估报告送达", "送达评估报告"),
+    "agreement_signed": ("签约", "签订协议", "补偿协议", "签订补偿协议"),
+    "compensation_paid": ("支付补偿款", "补偿款支付", "付款"),
+    "reminder_served": ("催告", "催告书", "送达催告书"),
+    "enforcement_application": ("申请强制执行", "申请法院强制执行", "强制执行申请", "申请人民法院强制执行"),
+    "court_ruling": ("准予执行裁定", "法院裁定", "执行裁定", "裁定"),
+    "demolished": ("拆除", "强拆", "强制拆除", "强制搬迁"),
+    "review_filed": ("申请复议", "申请行政复议", "行政复议申请"),
+    "review_decided": ("复议决定", "行政复议决定"),
+    "suit_filed": ("起诉", "提起诉讼", "提起行政诉讼"),
+    "judgment": ("判决", "法院判决"),
+    "construction_freeze": ("暂停办理", "暂停办理相关手续"),
+    "survey": ("调查登记", "入户调查"),
+    "plan_drafted": ("拟定补偿方案", "补偿方案"),
+    "relocated": ("搬迁", "腾房", "交房"),
+}
+
+
+class KindError(ValueError):
+    """A step name that is no kind of the record type, or could be two of them."""
+
+
+@functools.lru_cache(maxsize=None)
+def _names(record_type: str) -> dict[str, frozenset[str]]:
+    """Every accepted name -> the kinds it may mean for this record type."""
+    kinds = KINDS_BY_TYPE[record_type]
+    out: dict[str, set[str]] = {}
+    for kind in kinds.values():
+        out.setdefault(kind.name, set()).add(kind.name)
+        for alias in _label_aliases(kind.label):
+            out.setdefault(alias, set()).add(kind.name)
+    for key, names in COMMON_NAMES.items():
+        scope, _, kind = key.rpartition(":")
+        if kind in kinds and scope in ("", record_type):
+            for name in names:
+                out.setdefault(name, set()).add(kind)
+    # a formal label or kind name is never ambiguous: it means its own kind
+    formal = {n: k.name for k in kinds.values() for n in (k.name, k.label)}
+    return {n: frozenset({formal[n]}) if n in formal else frozenset(ks) for n, ks in out.items()}
+
+
+def resolve_kind(record_type: str, written: str) -> str:
+    """The kind a written name means for a record type. Raises KindError: unknown (with a
+    suggestion of the same meaning only), or ambiguous (with the candidates)."""
+    text = str(written).strip()
+    kinds = _names(record_type).get(text)
+    if kinds is not None and len(kinds) == 1:
+        return next(iter(kinds))
+    labels = KINDS_BY_TYPE[record_type]
+    if kinds:
+        options = "、".join(f"{k}（{labels[k].label}）" for k in sorted(kinds))
+        raise KindError(f"「{text}」可能指{options}，请写明其中之一 / {text!r} could mean {', '.join(sorted(kinds))}: "
+                        "write one of them")
+    # a name of another record type's step: say where it belongs, never suggest a look-alike
+    # here (it would be a step of another meaning)
+    elsewhere = sorted(t for t in KINDS_BY_TYPE if t != record_type and text in _names(t))
+    if elsewhere:
+        where = "、".join(RECORD_TYPES.get(t, "被征收户（household_entries）") for t in elsewhere)
+        raise KindError(f"「{text}」是{where}的步骤，不是本类记录的步骤 / {text!r} is a step of "
+                        f"{', '.join(elsewhere)} records, not of this record type")
+    # a typo: suggest the closest name, but only one whose kind is unambiguous here
+    import difflib
+    candidates = [n for n, ks in _names(record_type).items() if len(ks) == 1]
+    match = difflib.get_close_matches(text, candidates, n=1, cutoff=0.6)
+    hint = f"；是否应为「{match[0]}」？" if match else ""
+    raise KindError(f"「{text}」不是本类记录的步骤{hint} / unknown step kind {text!r} for this record"
+                    + (f"; did you mean '{match[0]}'?" if match else ""))
+
+
 @functools.lru_cache(maxsize=None)
 def kind_aliases(record_type: str) -> dict[str, str]:
-    """Chinese alias -> kind name, for one record type; ambiguous aliases are dropped."""
-    seen: dict[str, set[str]] = {}
-    for kind in KINDS_BY_TYPE[record_type].values():
-        for alias in _label_aliases(kind.label):
-            seen.setdefault(alias, set()).add(kind.name)
-    return {alias: next(iter(names)) for alias, names in seen.items() if len(names) == 1}
+    """Every unambiguous name -> kind, for one record type (labels, their parts, common names)."""
+    return {n: next(iter(ks)) for n, ks in _names(record_type).items() if len(ks) == 1 and n not in KINDS_BY_TYPE[record_type]}
