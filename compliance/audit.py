@@ -243,7 +243,7 @@ class Worker:
 
 def _error_record(task: Task, error: InputError, lang: str) -> dict:
     return {"file": task.path, "id": None, "type": None, "title": None, "profile": None, "status": "error",
-            "error": error.as_dict(), "findings": [], "notes": [],
+            "error": error.as_dict(lang), "findings": [], "notes": [],
             "location": task.row.location if task.row else None, "decision_date": None}
 
 

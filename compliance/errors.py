@@ -22,23 +22,53 @@ def shown(value: object) -> str:
     return text if len(text) <= 40 else text[:18] + "…" + text[-18:]
 
 
-class InputError(Exception):
-    """A record, profile or rule file that cannot be read or validated."""
+def _text(message: object, lang: str) -> str:
+    """A message in the language asked for: a (zh, en) pair picks one, text passes through."""
+    if isinstance(message, tuple):
+        return message[1] if lang == "en" else message[0]
+    return str(message)
 
-    def __init__(self, file: str, message: str, location: str | None = None):
-        message = one_line(message)
-        location = one_line(location, 200) if location else None
-        super().__init__(message)
+
+def _one(message: object) -> object:
+    return tuple(one_line(m) for m in message) if isinstance(message, tuple) else one_line(message)
+
+
+class InputError(Exception):
+    """A record, profile or rule file that cannot be read or validated: every problem found,
+    each with its place. A message is text, or a (zh, en) pair chosen when it is shown."""
+
+    def __init__(self, file: str, message: object, location: str | None = None,
+                 more: list[tuple[object, str | None]] | None = None):
+        self.problems = [(_one(message), one_line(location, 200) if location else None)]
+        self.problems += [(_one(m), one_line(loc, 200) if loc else None) for m, loc in (more or [])]
+        super().__init__(_text(self.problems[0][0], "zh"))
         self.file = one_line(file, 400)
-        self.message = message
-        self.location = location
+
+    @property
+    def message(self) -> str:
+        return _text(self.problems[0][0], "zh")
+
+    @property
+    def location(self) -> str | None:
+        return self.problems[0][1]
+
+    def message_pair(self) -> tuple[str, str]:
+        """(zh, en) of the first problem."""
+        first = self.problems[0][0]
+        return (_text(first, "zh"), _text(first, "en"))
+
+    def lines(self, lang: str = "zh") -> list[str]:
+        """One line per problem: file:place: message."""
+        return [f"{self.file}:{loc}: {_text(m, lang)}" if loc else f"{self.file}: {_text(m, lang)}"
+                for m, loc in self.problems]
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.location}" if self.location else self.file
-        return f"{where}: {self.message}"
+        return self.lines()[0] if len(self.problems) == 1 else "\n".join(self.lines())
 
-    def as_dict(self) -> dict:
-        return {"message": self.message, "location": self.location}
+    def as_dict(self, lang: str = "zh") -> dict:
+        """The first problem (the contract's message and location), then every problem."""
+        return {"message": _text(self.problems[0][0], lang), "location": self.location,
+                "problems": [{"message": _text(m, lang), "location": loc} for m, loc in self.problems]}
 
 
 class EngineError(Exception):

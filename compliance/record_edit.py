@@ -320,8 +320,10 @@ def add_step(path: Path, kind: str, date: str | None = None, doc: str | None = N
         except InputError as e:
             place = re.search(r"\((.*)\)", e.location or "")   # the path; the line is the temp file's
             where = f" ({place.group(1)})" if place else ""
-            raise InputError(file, f"not recorded: with this step the record would be invalid{where}: {e.message}; "
-                             "the file was left unchanged") from None
+            zh, en = e.message_pair()
+            raise InputError(file, (f"未记录：加入此步骤后记录将无效{where}：{zh}；文件未改动",
+                                    f"not recorded: with this step the record would be invalid{where}: {en}; "
+                                    "the file was left unchanged")) from None
         if _step_count(written, household) != _step_count(record, household) + 1:
             raise InputError(file, "not recorded: the rewritten file did not hold exactly one more step; "
                              "the file was left unchanged; add the step by hand")

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, shown
+from . import messages_zh
 from .loader import field_path, line_of, parse, read_text
 from .models import NestedValidationError, Record, normalised_dates, suggest, validate_record
 
@@ -89,7 +90,13 @@ def _check_size(path: Path, text: str, data: dict) -> None:
 
 
 def _input_error(path: Path, text: str, error: ValidationError, prefix: tuple = ()) -> InputError:
-    err = error.errors()[0]
+    """Every problem pydantic found, each with its place and a Chinese and English message."""
+    problems = [_problem(path, text, err, prefix) for err in error.errors()]
+    (message, location), *more = problems
+    return InputError(str(path), message, location, more)
+
+
+def _problem(path: Path, text: str, err: dict, prefix: tuple) -> tuple[tuple[str, str], str | None]:
     keys = list(prefix) + [k for k in err["loc"] if not (isinstance(k, str) and k.startswith("function-"))]
     ctx = err.get("ctx") or {}
     if "field" in ctx:
@@ -111,10 +118,7 @@ def _input_error(path: Path, text: str, error: ValidationError, prefix: tuple = 
     line = line_of(path, text, keys) if keys else None
     if line and location:
         location = f"{line} ({location})"
-    more = error.error_count() - 1
-    if more > 0:
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return InputError(str(path), message, location or line)
+    return messages_zh.pair(str(message)), location or line
 
 
 _FRIENDLY = {

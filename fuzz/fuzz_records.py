@@ -77,14 +77,16 @@ class Target:
         try:
             loaded = load_record(path)
         except InputError as e:
-            line = str(e)
-            if "\n" in line or not line.startswith(str(path)):
-                raise AssertionError(f"an input error must be one line naming the file: {line!r}") from None
+            for lang in ("zh", "en"):       # one line per problem, each naming the file
+                lines = e.lines(lang)
+                if any("\n" in line or not line.startswith(str(path)) for line in lines):
+                    raise AssertionError(f"an input error must be one line per problem naming the file: {lines!r}") \
+                        from None
             return "error"
         if self.checker is not None:
             report = self.checker.check_loaded(loaded, AS_OF, "zh")
-            if report.error is not None and "\n" in str(report.error):
-                raise AssertionError(f"an input error must be one line: {report.error!r}")
+            if report.error is not None and any("\n" in line for line in report.error.lines()):
+                raise AssertionError(f"an input error must be one line per problem: {report.error!r}")
             if report.error is not None and "engine" in report.error.message:
                 raise AssertionError(f"input reached the engine's limits unguarded: {report.error}")
         return "checked"

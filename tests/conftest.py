@@ -33,3 +33,8 @@ def _calendar_dir(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("COMPLIANCE_CALENDAR_DIR", str(tmp_path_factory.mktemp("calendars")))
         yield
+
+
+def english(error) -> str:
+    """An input error as `--lang en` shows it (tests match its English wording)."""
+    return "\n".join(error.lines("en"))

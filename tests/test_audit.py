@@ -114,7 +114,7 @@ def test_every_input_appears_exactly_once(corpus, report):
     assert "binary" in errors["binary.yaml"]["message"]
     assert "empty" in errors["empty.yml"]["message"]
     assert "houshold" in errors["typo.yaml"]["message"] or "houshold" in (errors["typo.yaml"]["location"] or "")
-    assert "not a real date" in errors["baddate.yaml"]["message"]
+    assert "不是真实存在的日期" in errors["baddate.yaml"]["message"]       # the report's language (zh)
     assert "no such file" in errors["missing.yaml"]["message"]
     assert outcome.summary.exit_code("major") == 2
 

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import english
 from compliance.dates import DateError, parse_date
 from compliance.errors import InputError
 from compliance.records import load_record
@@ -66,14 +67,14 @@ def test_errors_name_place_and_fix(tmp_path, change, where, words):
     path = write(tmp_path, GOOD.replace(*change))
     with pytest.raises(InputError) as info:
         load_record(path)
-    line = str(info.value)
+    line = english(info.value)
     assert "\n" not in line and str(path) in line
     assert where in line and words in line
 
 
 def test_period_ending_before_it_starts(tmp_path):
     text = GOOD + "  - {kind: plan_comment, start: 2025-03-31, end: 2025-03-01}\n"
-    with pytest.raises(InputError, match=r"steps\[1\]\.end.*ends .* before it starts"):
+    with pytest.raises(InputError, match=r"steps\[1\]\.end.*结束日期.*早于开始日期"):
         load_record(write(tmp_path, text))
 
 

@@ -91,9 +91,11 @@ def place(rec: dict) -> str:
 
 
 def error_text(rec: dict) -> str:
+    """Every problem of a record that could not be read, each with its place."""
     err = rec.get("error") or {}
-    where = f" [{err['location']}]" if err.get("location") else ""
-    return f"{err.get('message', '')}{where}"
+    problems = err.get("problems") or [err]
+    return "; ".join(f"{p.get('message', '')}" + (f" [{p['location']}]" if p.get("location") else "")
+                     for p in problems)
 
 
 def counts(rec: dict) -> dict[str, int]:

@@ -41,7 +41,7 @@ def record_dict(r: RecordReport, lang: str) -> dict:
         "title": r.title,
         "profile": r.profile,
         "status": r.status,
-        "error": r.error.as_dict() if r.error else None,
+        "error": r.error.as_dict(lang) if r.error else None,
         "findings": [finding_dict(f, lang) for f in r.findings],
         "notes": r.notes,
     }

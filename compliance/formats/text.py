@@ -87,7 +87,7 @@ def record_block(r: RecordReport, lang: str) -> RenderableType:
     parts: list[RenderableType] = [_header(r, lang)]
     if r.error:
         # one line, never wrapped: it names file, place and fix, and scripts grep it
-        parts.append(Text(str(r.error), style="magenta", no_wrap=True, overflow="ignore"))
+        parts.append(Text("\n".join(r.error.lines(lang)), style="magenta", no_wrap=True, overflow="ignore"))
         return Group(*parts, Text(""))
     if r.findings:
         parts += [_table(r, lang), _details(r, lang), Text("")]
