@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from ..rulebook import Rulebook, load_rulebook
+from ..rulebook import Rulebook
+from ..rulebook_cache import load_rulebook_cached
 
 LANGS = click.Choice(["zh", "en"])
 
@@ -45,4 +46,4 @@ def parse_as_of(value: str | None) -> dt.date:
 
 
 def rulebook(rules_dir: str | None) -> Rulebook:
-    return load_rulebook(Path(rules_dir) if rules_dir else None)
+    return load_rulebook_cached(Path(rules_dir) if rules_dir else None)  # stored across runs
