@@ -33,3 +33,11 @@ def _calendar_dir(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("COMPLIANCE_CALENDAR_DIR", str(tmp_path_factory.mktemp("calendars")))
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_dir(tmp_path_factory):
+    """No test reads or writes the user's real cache of loaded rules."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
