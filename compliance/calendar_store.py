@@ -16,14 +16,16 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import chinese_calendar
 
 from .atomic import atomic_writer
 from .errors import InputError
-from .holiday_notice import Notice
+
+if TYPE_CHECKING:  # the notice parser is needed only to import a notice
+    from .holiday_notice import Notice
 
 ENV = "COMPLIANCE_CALENDAR_DIR"
 FORMAT = "compliance-calendar/1"
@@ -85,6 +87,7 @@ def package_years() -> list[int]:
 
 
 def package_version() -> str:
+    from importlib import metadata  # slow to import; only `calendar list` asks
     try:
         return metadata.version("chinesecalendar")
     except metadata.PackageNotFoundError:  # pragma: no cover - installed from a checkout

@@ -12,16 +12,16 @@ this module only folds the firings together with a fixed, three-valued reading:
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .engine.compile import CompiledRuleset, compile_rules
+from .engine.compile import CompiledRuleset
 from .engine.durable_adapter import DurableEngine
 from .facts import Facts, build_facts
 from .models import Record
 from .profiles import Profile
 from .rulebook import Rule, Rulebook
+from .rulebook_cache import prepared
 
 VIOLATED, NOT_EVALUABLE, SATISFIED, NOT_APPLICABLE, WAIVED = (
     "violated", "not_evaluable", "satisfied", "not_applicable", "waived")
@@ -91,13 +91,8 @@ class Evaluator:
 
     def compiled(self, record_type: str) -> tuple[CompiledRuleset, DurableEngine]:
         if record_type not in self._compiled:
-            compiled = compile_rules(self.rulebook.rules, record_type)
-            stages = tuple(self.rulebook.stages.for_type(record_type).items())
-            compiled.plan = dataclasses.replace(compiled.plan, stages=stages)
-            groups: dict[str, dict[str, dict]] = {}
-            for name, engine_rule in compiled.engine_rules.items():
-                groups.setdefault(compiled.tags[name].group, {})[name] = engine_rule
-            self._compiled[record_type] = (compiled, DurableEngine(list(groups.values())))
+            compiled, plans = prepared(self.rulebook, record_type)  # stored across runs when possible
+            self._compiled[record_type] = (compiled, DurableEngine(plans=plans))
         return self._compiled[record_type]
 
     def facts_for(self, record: Record, profile: Profile, as_of: dt.date) -> Facts:

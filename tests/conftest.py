@@ -35,6 +35,14 @@ def _calendar_dir(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_dir(tmp_path_factory):
+    """No test reads or writes the user's real cache of loaded rules."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 def english(error) -> str:
     """An input error as `--lang en` shows it (tests match its English wording)."""
     return "\n".join(error.lines("en"))

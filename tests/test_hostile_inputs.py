@@ -452,11 +452,11 @@ def _main(monkeypatch, capsys, *argv):
 @pytest.fixture
 def fast_cli(monkeypatch, evaluator):
     """The command in-process, with the session's compiled rules (a fresh load takes a second)."""
-    from compliance.commands import check, common
-    real = common.load_rulebook
-    monkeypatch.setattr(common, "load_rulebook", lambda d=None: evaluator.rulebook if d is None else real(d))
-    monkeypatch.setattr(check, "Evaluator", lambda book: evaluator if book is evaluator.rulebook else real_eval(book))
-    from compliance.evaluate import Evaluator as real_eval
+    from compliance import evaluate, rulebook_cache   # the commands import these when they run
+    real = rulebook_cache.load_rulebook_cached
+    monkeypatch.setattr(rulebook_cache, "load_rulebook_cached", lambda d=None: evaluator.rulebook if d is None else real(d))
+    real_eval = evaluate.Evaluator
+    monkeypatch.setattr(evaluate, "Evaluator", lambda book: evaluator if book is evaluator.rulebook else real_eval(book))
     return evaluator
 
 

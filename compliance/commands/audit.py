@@ -11,14 +11,16 @@ from pathlib import Path
 import click
 
 from ..severity import DEFAULT_FAIL_ON, FAIL_ON_CHOICES
-from rich.console import Console
 
-from .. import __version__, i18n
-from .. import audit as batch
-from ..atomic import report_output
-from ..formats.audit_base import ENCODING, FORMATS, NEWLINE, AuditMeta, rule_rows, writer_class
-from ..profiles import load_profile
-from .common import PipeConsole, as_of_option, lang_option, parse_as_of, profile_option, rulebook, rules_option
+from .. import __version__
+from .common import (LazyChoice, as_of_option, lang_option, parse_as_of, pipe_console_class, profile_option,
+                     rulebook, rules_option)
+
+
+def _formats() -> tuple[str, ...]:
+    from ..formats.audit_base import FORMATS
+    return FORMATS
+
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -27,7 +29,7 @@ from .common import PipeConsole, as_of_option, lang_option, parse_as_of, profile
                    "records without a decision date are included, with a note.")
 @click.option("--jobs", "-j", type=click.IntRange(0, 64), default=0, show_default=True,
               help="Worker processes; 0 = one per CPU for large batches, 1 = no workers.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=LazyChoice(_formats), default="text", show_default=True)
 @click.option("--out", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to FILE (atomically) instead of standard output.")
 @lang_option
@@ -50,6 +52,11 @@ def audit(ctx, paths, year, jobs, fmt, out, lang, as_of, profile, fail_on, rules
     reported as duplicates. Exit 0: no violation at or above --fail-on; 1: some;
     2: an input could not be read or validated, or ids repeat; 3: internal error.
     """
+    from .. import audit as batch
+    from .. import i18n
+    from ..atomic import report_output
+    from ..formats.audit_base import ENCODING, NEWLINE, AuditMeta, rule_rows
+    from ..profiles import load_profile
     day = parse_as_of(as_of)
     book = rulebook(rules_dir)
     if profile:
@@ -92,17 +99,19 @@ def _progress(lang: str):
     """A progress bar on stderr, only when stderr is a terminal (never in pipes or logs)."""
     if not sys.stderr.isatty():
         return None
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     TimeRemainingColumn(), console=Console(stderr=True), transient=True)
 
 
-def _writer(fmt: str, stream, meta: AuditMeta, to_terminal: bool):
+def _writer(fmt: str, stream, meta, to_terminal: bool):
+    from ..formats.audit_base import writer_class
     cls = writer_class(fmt)
     if fmt == "text":
         tty = to_terminal and sys.stdout.isatty()
         width = shutil.get_terminal_size((100, 24)).columns if tty else 100
-        console = PipeConsole(file=stream, width=width, force_terminal=tty, no_color=not tty, highlight=False)
+        console = pipe_console_class()(file=stream, width=width, force_terminal=tty, no_color=not tty, highlight=False)
         return cls(stream, meta, console=console)
     return cls(stream, meta)
 

@@ -7,10 +7,7 @@ from pathlib import Path
 
 import click
 
-from .. import calendar_store
-from ..calendar_i18n import notice_error, text, weekday
 from ..errors import InputError
-from ..holiday_notice import NoticeError, parse_notice, read_notice
 from .common import console, lang_option
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -32,6 +29,9 @@ def calendar_import(notice: str, year: str | None, replace: bool, lang: str) -> 
 
     NOTICE is the text of 国务院办公厅关于XXXX年部分节假日安排的通知 as published. Any
     mismatch (a weekday, a day count, a date outside the year) refuses the whole notice."""
+    from .. import calendar_store
+    from ..calendar_i18n import notice_error, text
+    from ..holiday_notice import NoticeError, parse_notice, read_notice
     name = "<stdin>" if notice == "-" else notice
     wanted = _year(year, lang, "--year") if year is not None else None
     try:
@@ -53,6 +53,7 @@ def calendar_import(notice: str, year: str | None, replace: bool, lang: str) -> 
 @lang_option
 def calendar_show(year: str, fmt: str, lang: str) -> None:
     """The year's days off and make-up working days as periods will use them, and their source."""
+    from ..calendar_i18n import text, weekday
     number = _year(year, lang, "calendar show")
     view = _year_view(number, lang)
     if view is None:
@@ -84,6 +85,8 @@ def calendar_show(year: str, fmt: str, lang: str) -> None:
 @lang_option
 def calendar_list(fmt: str, lang: str) -> None:
     """Every year with a calendar, and where it comes from (the package or an imported file)."""
+    from .. import calendar_store
+    from ..calendar_i18n import text
     years = sorted(set(calendar_store.package_years()) | set(calendar_store.imported_years()))
     rows = []
     for year in years:
@@ -105,6 +108,7 @@ def calendar_list(fmt: str, lang: str) -> None:
 
 
 def _year(value: str, lang: str, where: str) -> int:
+    from ..calendar_i18n import text
     if not (value.isascii() and value.isdigit() and len(value) == 4):
         raise InputError(where, text("bad_year", lang, year=repr(value)))
     return int(value)
@@ -112,6 +116,8 @@ def _year(value: str, lang: str, where: str) -> int:
 
 def _source(year: int, lang: str) -> dict:
     """Where `year` comes from, as the lookup decides (calendar_store.active)."""
+    from .. import calendar_store
+    from ..calendar_i18n import text
     cal = calendar_store.active(year)
     if cal is not None:
         words = text("source_import", lang, title=cal.title or "—", path=cal.path)
@@ -131,6 +137,7 @@ def _source(year: int, lang: str) -> dict:
 
 
 def _year_view(year: int, lang: str) -> dict | None:
+    from .. import calendar_store
     source = _source(year, lang)
     if source["source"] is None:
         return None
@@ -158,6 +165,7 @@ def _runs(days: dict[str, str]) -> list[tuple[str, dt.date, dt.date]]:
 
 
 def _store_error(error: calendar_store.CalendarStoreError, lang: str) -> str:
+    from ..calendar_i18n import text
     shown = "、" if lang == "zh" else ", "
     days = shown.join(text("day_work" if work else "day_rest", lang, date=d.isoformat()) for d, work in error.days[:5])
     if len(error.days) > 5:

@@ -7,10 +7,6 @@ from pathlib import Path
 import click
 
 from ..severity import DEFAULT_FAIL_ON, FAIL_ON_CHOICES
-
-from ..evaluate import Evaluator
-from ..formats import json_report, text
-from ..report import Checker, check_files
 from .common import as_of_option, console, lang_option, parse_as_of, profile_option, rulebook, rules_option
 
 
@@ -27,14 +23,18 @@ from .common import as_of_option, console, lang_option, parse_as_of, profile_opt
 @rules_option
 def check(files, fmt, lang, as_of, profile, fail_on, include_all, explain, rules_dir) -> None:
     """Check decision records and report every finding with its legal basis."""
+    from ..evaluate import Evaluator
+    from ..report import Checker, check_files
     day = parse_as_of(as_of)
     checker = Checker(Evaluator(rulebook(rules_dir)))
     if profile:
         checker.profile(profile)  # a bad --profile is a usage error, before any record
     report = check_files(checker, list(files), day, lang, profile, include_all, explain)
     if fmt == "json":
+        from ..formats import json_report
         click.echo(json_report.render(report))
     else:
+        from ..formats import text
         out = console()
         for block in text.renderables(report):
             out.print(block, crop=False)

@@ -6,11 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..checklist import build_checklist
-from ..evaluate import Evaluator
-from ..formats import checklist_docx, checklist_json, checklist_markdown, checklist_text
-from ..formats.docx_template import check_output
-from ..records import load_record
 from .common import as_of_option, console, lang_option, parse_as_of, profile_option, rulebook, rules_option
 
 
@@ -36,21 +31,29 @@ def checklist(file, gate, fmt, lang, as_of, profile, include_all, output, templa
 
     Exit 0 when ready (nothing blocking or major missing or pending), 1 when not, 2 on input errors.
     """
+    from ..checklist import build_checklist
+    from ..evaluate import Evaluator
+    from ..records import load_record
     day = parse_as_of(as_of)
     if (fmt == "docx") != (output is not None) or (template is not None and fmt != "docx"):
         raise click.UsageError("--format docx needs -o FILE.docx; -o and --template go with --format docx")
     if output is not None:
+        from ..formats.docx_template import check_output  # Word libraries: only for --format docx
         check_output(output, [file] + ([template] if template else []))
     evaluator = Evaluator(rulebook(rules_dir))
     loaded = load_record(file)  # an InputError goes to cli.main: one line, exit 2
     result = build_checklist(evaluator, loaded, gate, day, lang, profile, include_all)
     if fmt == "docx":
+        from ..formats import checklist_docx
         checklist_docx.write(result, loaded.record, output, template)
     elif fmt == "json":
+        from ..formats import checklist_json
         click.echo(checklist_json.render(result))
     elif fmt == "markdown":
+        from ..formats import checklist_markdown
         click.echo(checklist_markdown.render(result), nl=False)
     else:
+        from ..formats import checklist_text
         console().print(checklist_text.renderable(result))
     sys.exit(result.exit_code)
 

@@ -1,14 +1,23 @@
-"""What every command shares: options, console, dates, the rulebook."""
+"""What every command shares: options, console, dates, the rulebook.
+
+Every command module is imported to build `compliance --help`, so this module and the
+command modules import only click at the top; the rest is imported by the command that
+needs it (a short run should not pay for what it does not use).
+"""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
-from ..rulebook import Rulebook, load_rulebook
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..rulebook import Rulebook
 
 LANGS = click.Choice(["zh", "en"])
 
@@ -20,19 +29,42 @@ profile_option = click.option("--profile", metavar="NAME-or-FILE",
                               help="Local parameter profile (default: the record's jurisdiction).")
 
 
-class PipeConsole(Console):
-    """rich exits with 1 when the reader of a pipe leaves (`... | head`); hand that to
-    cli.main, which ends quietly with 0 like the other writers."""
+@functools.cache
+def pipe_console_class() -> type[Console]:
+    """A rich Console for pipes (rich is imported on first use)."""
+    from rich.console import Console
 
-    def on_broken_pipe(self) -> None:
-        self.quiet = True
-        raise BrokenPipeError
+    class PipeConsole(Console):
+        """rich exits with 1 when the reader of a pipe leaves (`... | head`); hand that to
+        cli.main, which ends quietly with 0 like the other writers."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return PipeConsole
 
 
 def console(stream=None) -> Console:
     """Colour only on a terminal; a pipe or a file gets plain text (80 columns unless COLUMNS)."""
     out = stream or sys.stdout
-    return PipeConsole(file=out, highlight=False, no_color=not out.isatty())
+    return pipe_console_class()(file=out, highlight=False, no_color=not out.isatty())
+
+
+class LazyChoice(click.Choice):
+    """A Choice whose values come from a module that is imported only when they are asked for."""
+
+    def __init__(self, load, case_sensitive: bool = True):
+        self._load = load
+        super().__init__((), case_sensitive)
+
+    @property
+    def choices(self):
+        return tuple(self._load())
+
+    @choices.setter
+    def choices(self, _value) -> None:  # click.Choice.__init__ assigns it
+        pass
 
 
 def parse_as_of(value: str | None) -> dt.date:
@@ -45,4 +77,5 @@ def parse_as_of(value: str | None) -> dt.date:
 
 
 def rulebook(rules_dir: str | None) -> Rulebook:
-    return load_rulebook(Path(rules_dir) if rules_dir else None)
+    from ..rulebook_cache import load_rulebook_cached
+    return load_rulebook_cached(Path(rules_dir) if rules_dir else None)  # stored across runs

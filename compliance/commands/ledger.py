@@ -10,10 +10,8 @@ from pathlib import Path
 
 import click
 
-from .. import audit as batch
 from ..errors import InputError
-from ..ledger import TYPE_SHEETS, LedgerWriter
-from ..records import load_record
+from ..vocabulary import RECORD_TYPES  # the ledger's sheets (ledger.TYPE_SHEETS), without openpyxl
 
 
 def _target(path: Path, force: bool) -> None:
@@ -25,7 +23,7 @@ def _target(path: Path, force: bool) -> None:
         raise click.BadParameter(f"directory {path.parent} does not exist", param_hint="FILE")
 
 
-_TYPES = click.Choice(list(TYPE_SHEETS))
+_TYPES = click.Choice(list(dict(RECORD_TYPES)))
 _NOT_EXPORTED = {"ledger": "a ledger is already a ledger; give record files or directories",
                  "empty": "no .yaml, .yml or .json record files in this directory",
                  "missing": "no such file or directory", "special": "not a regular file"}
@@ -38,6 +36,7 @@ _NOT_EXPORTED = {"ledger": "a ledger is already a ledger; give record files or d
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 def template(file, types, force) -> None:
     """Write an empty ledger (台账) with headers, drop-down lists and an instructions sheet."""
+    from ..ledger import TYPE_SHEETS, LedgerWriter
     _target(file, force)
     LedgerWriter(tuple(types) or tuple(TYPE_SHEETS)).save(file)
     click.echo(f"{file}", err=True)
@@ -49,6 +48,9 @@ def template(file, types, force) -> None:
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 def export(sources, file, force) -> None:
     """Turn decision records (files or directories) into a ledger (台账) FILE."""
+    from .. import audit as batch
+    from ..ledger import LedgerWriter
+    from ..records import load_record
     _target(file, force)
     writer = LedgerWriter()
     inputs = batch.discover(sources)

@@ -5,12 +5,6 @@ from pathlib import Path
 
 import click
 
-from ..evaluate import Evaluator
-from ..formats import opinion_docx
-from ..formats.docx_template import check_output
-from ..opinion import build_opinion
-from ..records import load_record
-from ..report import Checker
 from .common import as_of_option, lang_option, parse_as_of, profile_option, rulebook, rules_option
 
 
@@ -31,6 +25,12 @@ def opinion(file, output, lang, as_of, profile, template, rules_dir) -> None:
     violation or a not-evaluable rule → 补正后方可提交; otherwise 程序合法. Exit 0 when written,
     2 on input errors.
     """
+    from ..evaluate import Evaluator
+    from ..formats import opinion_docx
+    from ..formats.docx_template import check_output
+    from ..opinion import build_opinion
+    from ..records import load_record
+    from ..report import Checker
     day = parse_as_of(as_of)
     check_output(output, [file] + ([template] if template else []))
     checker = Checker(Evaluator(rulebook(rules_dir)))

@@ -5,8 +5,6 @@ from pathlib import Path
 
 import click
 
-from .. import i18n
-from ..record_edit import add_step
 from .common import lang_option
 
 
@@ -28,6 +26,8 @@ def record(file, kind, date, doc, by, fields, household, lang) -> None:
     version is kept as FILE.bak. A step that would make the record invalid is refused
     (exit 2) and the file is left unchanged.
     """
+    from .. import i18n
+    from ..record_edit import add_step
     done = add_step(file, kind, date, doc, by, list(fields), household)
     label = i18n.step_label(done.kind, done.scope, lang)
     click.echo(i18n.text("rec_done", lang).format(label=label, date=done.when, file=done.path))

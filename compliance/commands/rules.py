@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from .. import i18n
 from ..errors import InputError
 from .common import console, lang_option, rulebook, rules_option
 
@@ -39,6 +38,7 @@ def _rule_row(rule, lang: str) -> dict:
 @rules_option
 def rules_list(fmt, lang, rules_dir) -> None:
     """List every rule with its basis."""
+    from .. import i18n
     book = rulebook(rules_dir)
     rows = [_rule_row(r, lang) for r in book.rules]
     if fmt == "json":
@@ -63,6 +63,7 @@ def rules_list(fmt, lang, rules_dir) -> None:
 @rules_option
 def rules_show(rule_id, fmt, lang, rules_dir) -> None:
     """One rule: its basis, what it checks, message and remedy."""
+    from .. import i18n
     book = rulebook(rules_dir)
     by_upper = {r.id.upper(): r for r in book.rules}
     rule = by_upper.get(rule_id.strip().upper())      # ids are written in capitals; accept any case

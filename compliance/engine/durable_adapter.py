@@ -4,7 +4,8 @@ durable-rules 2.0.28 is unmaintained and has defects that ordinary rules hit (se
 shared/notes/durable-rules.md). This adapter drives it the way that was shown to give
 order-independent, complete answers:
 
-- one host per process, with the timer threads off, and one session per record;
+- no durable Host (its timer threads would run actions behind our back): each ruleset is
+  created in the C engine from its JSON and driven directly, one session per record;
 - the record's facts go in one batch between a begin and an end marker; every rule
   with a negation waits for the end marker (otherwise negation depends on fact order);
 - in every pattern, plain tests on the fact's own type and kind come first (a wide
@@ -23,10 +24,10 @@ import copy
 import itertools
 import json
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import durable_rules_engine as dre
-from durable import engine
 
 from ..errors import EngineError
 from .compile import is_join
@@ -40,13 +41,6 @@ MAX_STRING_BYTES = 1 << 20      # far below the engine's 16 MB parser limit
 # per ruleset keeps every network narrow; facts are then asserted once per ruleset.
 GROUPS_PER_RULESET = 8
 _names = itertools.count()
-
-
-class _QuietHost(engine.Host):
-    """A host without the background dispatcher: actions are run only by us."""
-
-    def _run(self):  # noqa: D401 - overrides the timer loop
-        pass
 
 
 def _join_props(cond: dict) -> list[tuple[str, str, str]]:
@@ -117,19 +111,24 @@ def check_fact_limits(facts: list[dict[str, Any]]) -> None:
                 raise EngineError(f"field {key!r} is not a finite number")
 
 
-class DurableRuleset:
-    """One compiled ruleset on a private host; check one record at a time."""
+def ruleset_definition(engine_rules: dict[str, dict]) -> str:
+    """The hardened ruleset, with the begin and end markers, as the engine's JSON (plain
+    data: it can be computed once and stored)."""
+    rules = {name: harden_rule(rule) for name, rule in copy.deepcopy(engine_rules).items()}
+    rules[BEGIN_RULE] = {"all": [{"m": {"__begin__": 1}}]}
+    rules[END_RULE] = {"all": [dict(END_PATTERN)]}
+    return json.dumps(rules, ensure_ascii=False)
 
-    def __init__(self, engine_rules: dict[str, dict]):
+
+class DurableRuleset:
+    """One compiled ruleset in the C engine; check one record at a time."""
+
+    def __init__(self, engine_rules: dict[str, dict] | None = None, *, definition: str | None = None):
         self.name = f"compliance_{next(_names)}"
-        rules = {name: harden_rule(rule) for name, rule in copy.deepcopy(engine_rules).items()}
-        rules[BEGIN_RULE] = {"all": [{"m": {"__begin__": 1}}]}
-        rules[END_RULE] = {"all": [dict(END_PATTERN)]}
-        for rule in rules.values():
-            rule["run"] = _never_called
-        self._host = _QuietHost()
-        self._host.set_rulesets({self.name: rules})    # the engine mutates what it gets
-        self._handle = self._host.get_ruleset(self.name)._handle
+        if definition is None:
+            definition = ruleset_definition(engine_rules or {})
+        # Actions are read from the C loop (matches), so the engine needs no Python action.
+        self._handle = dre.create_ruleset(self.name, definition)
 
     def matches(self, batch_json: str, sid: str) -> list[tuple[str, dict[str, str]]]:
         """Every (engine rule, {alias: fact id}) that fired for one record's batch (which
@@ -154,7 +153,7 @@ class DurableRuleset:
                 messages.append(message)
                 message = dre.complete_and_start_action(handle, state)
         finally:
-            self._host.delete_state(self.name, sid)  # always: live sessions are capped and cost memory
+            dre.delete_state(handle, sid)  # always: live sessions are capped and cost memory
         if error is not None:
             raise EngineError(f"the rule engine rejected the record: {error}")
         found = [(rule_name, {a: f.get("id") for a, f in match.items() if not a.startswith("__")})
@@ -163,10 +162,6 @@ class DurableRuleset:
         if not any(name == END_RULE for name, _ in found):
             raise EngineError("the rule engine cut the record short (a fact was rejected); no partial result is given")
         return [(name, m) for name, m in found if name not in (BEGIN_RULE, END_RULE)]
-
-
-def _never_called(_c):  # actions are read from the C loop, never run through durable
-    raise AssertionError("durable action path used")
 
 
 def _properties(node: Any, out: set[str], aliases: frozenset[str]) -> set[str]:
@@ -217,22 +212,41 @@ def _selectors(rules: dict[str, dict]) -> tuple[set[str], set[tuple[str, str]]]:
     return whole, kinds
 
 
+@dataclass(frozen=True)
+class RulesetPlan:
+    """One ruleset as plain data: what the engine is given and which facts it is sent."""
+
+    definition: str                       # ruleset_definition()
+    used: tuple[str, ...]                 # the fact properties it reads
+    whole: frozenset[str]                 # fact types taken whole
+    kinds: frozenset[tuple[str, str]]     # (type, kind) pairs taken
+
+
+def plan_rulesets(groups: list[dict[str, dict]]) -> tuple[RulesetPlan, ...]:
+    """Pack rule groups (one per legal rule) into small rulesets: all the work that does not
+    need the engine, so that it can be stored."""
+    aliases = frozenset(a[:-4] if a.endswith("$not") else a
+                        for group in groups for rule in group.values() for pattern in rule["all"] for a in pattern)
+    plans = []
+    for start in range(0, len(groups), GROUPS_PER_RULESET):
+        merged: dict[str, dict] = {}
+        for group in groups[start:start + GROUPS_PER_RULESET]:
+            merged.update(group)
+        # Only the properties a ruleset reads go to it: every firing returns its facts as
+        # JSON, and decoding them is most of the cost.
+        used = ALWAYS_KEPT | {p for rule in merged.values() for p in _properties(rule["all"], set(), aliases)}
+        whole, kinds = _selectors(merged)
+        plans.append(RulesetPlan(ruleset_definition(merged), tuple(sorted(used)), frozenset(whole), frozenset(kinds)))
+    return tuple(plans)
+
+
 class DurableEngine:
     """Rule groups (one per legal rule) packed into small rulesets; one record at a time."""
 
-    def __init__(self, groups: list[dict[str, dict]]):
-        # Only the properties a ruleset reads go to it: every firing returns its facts as
-        # JSON, and decoding them is most of the cost.
-        aliases = frozenset(a[:-4] if a.endswith("$not") else a
-                            for group in groups for rule in group.values() for pattern in rule["all"] for a in pattern)
-        self._rulesets = []
-        for start in range(0, len(groups), GROUPS_PER_RULESET):
-            merged: dict[str, dict] = {}
-            for group in groups[start:start + GROUPS_PER_RULESET]:
-                merged.update(group)
-            used = ALWAYS_KEPT | {p for rule in merged.values() for p in _properties(rule["all"], set(), aliases)}
-            self._rulesets.append((DurableRuleset(merged), tuple(sorted(used)), *_selectors(merged)))
-
+    def __init__(self, groups: list[dict[str, dict]] | None = None, *, plans: tuple[RulesetPlan, ...] | None = None):
+        if plans is None:
+            plans = plan_rulesets(groups or [])
+        self._rulesets = [(DurableRuleset(definition=p.definition), p.used, p.whole, p.kinds) for p in plans]
         self._sessions = itertools.count()
 
     def matches(self, facts: list[dict[str, Any]]) -> list[tuple[str, dict[str, str]]]:
