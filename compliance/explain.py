@@ -86,7 +86,7 @@ def explain(result: RuleResult, record: Record, facts: Facts, profile: Profile, 
                 for other in found[:4]:
                     lines.append(("  记录中的" if zh else "  On record: ") + _step_line(other, kind_fields, record.type, lang))
     for period in periods:
-        lines.append("  ⏱ " + i18n.period_line(period, lang))
+        lines.append("  ⏱ " + i18n.period_line(period, lang, record.type))
     return lines
 
 

@@ -20,6 +20,7 @@ from . import severity as sev
 from . import waivers
 from .rule_model import Check, Rule
 
+RESULT_ORDER = (VIOLATED, NOT_EVALUABLE, WAIVED, "satisfied", "not_applicable")
 _FIELD = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)\}")
 
 
@@ -53,7 +54,20 @@ class Finding:
         return min((d.date for d in self.dates), default="9999")
 
     def sort_key(self) -> tuple:
-        return (-sev.rank(self.severity), self.first_date, self.rule.id, self.household or "")
+        """Violations first, then what cannot be judged, waived, and what holds; each by severity."""
+        return (RESULT_ORDER.index(self.result), -sev.rank(self.severity), self.first_date, self.rule.id,
+                self.household or "")
+
+    @property
+    def to_be_done(self) -> bool:
+        """Whether the advisor has something to do: a violation, or material to supply."""
+        return self.result in (VIOLATED, NOT_EVALUABLE)
+
+    def title(self, lang: str) -> str:
+        """The defect where there is one; otherwise the requirement's name (the catalog label)."""
+        if self.result in (VIOLATED, NOT_EVALUABLE, WAIVED):
+            return self.rule.title.get(lang)
+        return self.rule.label if lang == "zh" else self.rule.title.get(lang)
 
 
 def _fmt(value: Any, lang: str) -> str:
@@ -142,15 +156,20 @@ class _Context:
                 if cond.ref.kind == "field" and cond.ref.period:
                     base = self.lookup(f"{cond.ref.alias}.{cond.ref.field}") if cond.ref.alias != self.check.each \
                         else (self.anchor.get(cond.ref.field) if self.anchor else None)
-                    out.append(period_detail(str(cond.ref), base, cond.ref.period, self.profile))
+                    detail = period_detail(str(cond.ref), base, cond.ref.period, self.profile,
+                                           (cond.ref.alias, cond.ref.field))
+                    if detail and branch.kinds == ("same",) and cond.ref.alias == self.check.each and self.anchor:
+                        _recorded(detail, base, self.anchor.get(cond.field), self.profile)
+                    out.append(detail)
                 if cond.shift:
                     kind = self.check.each if branch.kinds == ("same",) else branch.kinds[0]
                     expr = f"{kind}.{cond.field} + " + " + ".join(str(p) for p in cond.shift)
-                    out.append(period_detail(expr, self.lookup(f"{kind}.{cond.field}"), cond.shift, self.profile))
+                    out.append(period_detail(expr, self.lookup(f"{kind}.{cond.field}"), cond.shift, self.profile,
+                                             (kind, cond.field)))
         if self.check.due:
             ref = self.check.due_ref
             out.append(period_detail(str(ref), self.anchor.get(ref.field) if self.anchor else None,
-                                     ref.period, self.profile))
+                                     ref.period, self.profile, (ref.alias, ref.field)))
         return [d for d in out if d is not None]
 
 
@@ -162,22 +181,38 @@ class PeriodDetail:
     counting: str
     days_counted: int | None
     note: str | None = None
+    # the record's own period beside the requirement (a comment period of 20 days, not 30)
+    recorded_start: str | None = None
+    recorded_end: str | None = None
+    recorded_days: int | None = None
+    # the expression's parts, for a reader's wording (not in the JSON report)
+    parts: tuple | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        return {k: v for k, v in self.__dict__.items() if v is not None and k != "parts"}
 
 
-def period_detail(expression: str, base: Any, periods: tuple, profile: Profile) -> PeriodDetail | None:
+def _recorded(detail: PeriodDetail, start: Any, end: Any, profile: Profile) -> None:
+    """The record's own period (its start and end), for comparison with the required one."""
+    if isinstance(start, RecordDate) and isinstance(end, RecordDate) and start.is_day and end.is_day:
+        detail.recorded_start, detail.recorded_end = str(start), str(end)
+        detail.recorded_days = counted_days(start.first, end.first, profile.period_counting)
+
+
+def period_detail(expression: str, base: Any, periods: tuple, profile: Profile,
+                  parts: tuple | None = None) -> PeriodDetail | None:
     """How a period was counted: its start, last day and the counting used."""
     if not periods:
         return None
-    detail = PeriodDetail(expression, None, None, profile.period_counting, None)
+    detail = PeriodDetail(expression, None, None, profile.period_counting, None,
+                          parts=(*parts, periods) if parts else None)
     if not isinstance(base, RecordDate):
-        detail.note = "start date not recorded"
+        detail.note = i18n.Bilingual("起算日期未记录", "start date not recorded")
         return detail
     detail.start = str(base)
     if not base.is_day:
-        detail.note = "start date known only to the month"
+        detail.note = (i18n.Bilingual(f"起算日期不详，只知不晚于 {base.last}", f"start date unknown, on or before {base.last}")
+                       if base.is_bound else i18n.Bilingual("起算日期只知道月份", "start date known only to the month"))
         return detail
     try:
         last = chain_last_day(base.first, periods, profile.period_counting, profile.model_dump())
@@ -185,7 +220,7 @@ def period_detail(expression: str, base: Any, periods: tuple, profile: Profile) 
         detail.note = calendar_i18n.both("not_covered", year=e.year)
         return detail
     if last is None:
-        detail.note = "a profile parameter giving the period's length is unknown"
+        detail.note = i18n.Bilingual("期限长度由参数配置给出，而该参数未知", "a profile parameter giving the period's length is unknown")
         return detail
     detail.last_day = last.isoformat()
     detail.days_counted = counted_days(base.first, last, profile.period_counting)

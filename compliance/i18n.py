@@ -252,17 +252,42 @@ def describe_check(check: Check, record_type_name: str, lang: str) -> str:
     return text_
 
 
-def period_line(period, lang: str) -> str:
-    """'plan_comment.start + 30 days: 2025-03-01 → 2025-03-31 (30 days, start day excluded)'."""
+_UNIT_ZH = {"days": "日", "working_days": "个工作日", "months": "个月", "years": "年"}
+
+
+def period_expression(period, record_type_name: str, lang: str) -> str:
+    """'补偿方案公布征求意见开始日期 + 30日' (zh) or the rule's own expression (en)."""
+    if lang == "en" or not period.parts:
+        return period.expression
+    alias, field, specs = period.parts
+    subject = "记录" if alias == "record" else step_label(alias, record_type_name, lang)
+    out = subject + voc.FIELD_WORDS.get(field, field)
+    for spec in specs:
+        amount = f"参数 {spec.param} " if spec.param else str(spec.amount)
+        out += f" + {amount}{_UNIT_ZH[spec.unit]}" + ("" if spec.rollover else "（期满日不顺延）")
+    return out
+
+
+def period_line(period, lang: str, record_type_name: str = "expropriation_decision") -> str:
+    """'补偿方案公布征求意见开始日期 + 30日：2025-03-01 → 2025-03-31（共 30 日，不计首日）；记录中的期间
+    2025-03-01 至 2025-03-21，共 20 日' — the requirement, then the record's own period."""
     counting = {"exclude_start_day": ("不计首日", "start day excluded"),
                 "include_start_day": ("计入首日", "start day counted")}[period.counting]
     how = counting[1] if lang == "en" else counting[0]
+    expression = period_expression(period, record_type_name, lang)
     if period.last_day is None:
-        reason = period.note or ""
-        return f"{period.expression}: {period.start or '—'} → ? ({reason})"
-    days = f"{period.days_counted} days" if lang == "en" else f"共 {period.days_counted} 日"
-    return f"{period.expression}: {period.start} → {period.last_day}（{days}，{how}）" if lang == "zh" else \
-        f"{period.expression}: {period.start} → {period.last_day} ({days}, {how})"
+        reason = localize(period.note, lang) or ""
+        line = f"{expression}：{period.start or '—'} → ?（{reason}）" if lang == "zh" else \
+            f"{expression}: {period.start or '—'} → ? ({reason})"
+    elif lang == "zh":
+        line = f"{expression}：{period.start} → {period.last_day}（共 {period.days_counted} 日，{how}）"
+    else:
+        line = f"{expression}: {period.start} → {period.last_day} ({period.days_counted} days, {how})"
+    if period.recorded_days is not None:
+        line += (f"；记录中的期间 {period.recorded_start} 至 {period.recorded_end}，共 {period.recorded_days} 日"
+                 if lang == "zh" else
+                 f"; the record's period {period.recorded_start} to {period.recorded_end}, {period.recorded_days} days")
+    return line
 
 
 def json_ops(ops: dict) -> str:

@@ -194,6 +194,35 @@ KINDS_BY_TYPE: dict[str, dict[str, StepKind]] = {
     "household": {k.name: k for k in HOUSEHOLD_KINDS},
 }
 
+# The fields' Chinese names: ledger headers, messages and period lines use them.
+FIELD_WORDS = {
+    "date": "日期", "start": "开始日期", "end": "结束日期", "doc": "文号", "recipients": "通知对象",
+    "households_covered": "登记户数", "publisher": "发布机关", "channel": "发布渠道",
+    "economic": "国民经济和社会发展规划文号", "land_use": "土地利用总体规划文号", "urban_rural": "城乡规划文号",
+    "special": "专项规划文号", "compensated": "已予补偿", "notice_date": "通知日期", "materials_sent": "材料送达日期",
+    "record_signed": "笔录已签字", "list_published": "名单公布日期", "plan_revised": "方案已据此修改",
+    "conclusion": "结论", "covers": "涵盖内容", "signed_opinions": "专家签名意见", "conflicts": "存在利害关系",
+    "shortening_reason": "缩短期限理由", "stage": "阶段", "submitted": "送审日期", "counsel_opinion": "含法律顾问意见",
+    "amount_cny": "金额（元）", "estimated_total_cny": "测算总额（元）", "account": "账户", "diverted": "被挪用",
+    "meeting": "会议类型", "materials": "上会材料", "plan_version": "方案版本", "dissent_recorded": "不同意见已记录",
+    "session": "会次", "includes": "载明内容", "method": "方式", "what": "内容", "outcome": "结果",
+    "value_date": "估价时点", "place": "地点", "year": "年度", "buildings": "建筑数", "area_m2": "面积（平方米）",
+    "by": "办理人", "court_designated": "上级法院指定管辖", "extended": "已延长期限", "recused": "已回避",
+    "recheck_waived": "放弃复核", "results_published": "结果已公开",
+    "signing_start": "签约开始日期", "signing_end": "签约截止日期", "signing_days": "签约期限（日）",
+    "options": "补偿方式", "items": "方案内容", "subsidy_rules": "补助奖励办法", "review_body": "复议机关",
+    "court": "法院", "review_period_days": "复议期限（日）", "suit_period_months": "起诉期限（月）",
+    "agency": "机构", "agencies": "候选机构", "negotiation_failed": "协商不成", "votes_for": "赞成票数",
+    "votes_total": "应投票户数", "lead": "牵头机构", "notary": "公证", "certificate": "资质证书",
+    "issued": "出具日期", "rights_notice": "告知权利", "valuer_signatures": "估价师签名", "sealed": "已盖章",
+    "served": "送达日期", "panel_size": "专家人数", "panel_valuers": "专家估价师", "proof": "送达凭证",
+    "location": "位置", "transition": "过渡安排", "accepted": "受理日期", "instance": "审级", "effective": "生效日期",
+    "attachments": "附送材料", "court_level": "法院层级", "applicant": "申请人", "head_signed": "负责人签名",
+    "filed": "立案日期", "forced": "强制", "night": "夜间", "contract": "合同", "fee_payer": "费用承担方",
+    "households_filed": "归档户数", "agent": "代理人", "party": "签约方", "owner_signed": "被征收人签字",
+    "witness": "见证人",
+}
+
 # A household entry's (or a compensation decision's) own facts, as a pseudo step kind rules
 # can anchor on: `each: household`.
 HOUSEHOLD_ATTRIBUTES = {"residential": BOOL, "housing_security_eligible": BOOL, "business_use": BOOL,

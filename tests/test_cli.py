@@ -179,7 +179,9 @@ def test_explain_shows_the_requirement_the_facts_and_the_period(tmp_path):
     assert "plan_comment.start + 30 days" in joined and "end=2025-03-30" in joined
     assert "2025-03-01 → 2025-03-31" in joined and "不计首日" in joined
     assert f["periods"] == [{"expression": "plan_comment.start + 30 days", "start": "2025-03-01",
-                             "last_day": "2025-03-31", "counting": "exclude_start_day", "days_counted": 30}]
+                             "last_day": "2025-03-31", "counting": "exclude_start_day", "days_counted": 30,
+                             # the record's own period beside the requirement: 29 days, not 30
+                             "recorded_start": "2025-03-01", "recorded_end": "2025-03-30", "recorded_days": 29}]
 
 
 @pytest.mark.skipif(not REQUIREMENTS.exists(), reason="shared/spec is not beside the repository")

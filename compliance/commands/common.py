@@ -45,10 +45,42 @@ def pipe_console_class() -> type[Console]:
     return PipeConsole
 
 
+class TrimmedLines:
+    """A text stream whose lines lose their trailing spaces (rich pads table rows to the
+    width; in a pipe or a file the padding is noise that diffs and greps trip over)."""
+
+    def __init__(self, stream):
+        self._stream, self._pending = stream, ""
+
+    def write(self, text: str) -> int:
+        *lines, self._pending = (self._pending + text).split("\n")
+        if lines:
+            self._stream.write("".join(line.rstrip(" ") + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream.write(self._pending.rstrip(" "))
+            self._pending = ""
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._stream, "encoding", "utf-8")
+
+
 def console(stream=None) -> Console:
-    """Colour only on a terminal; a pipe or a file gets plain text (80 columns unless COLUMNS)."""
+    """Colour only on a terminal; a pipe or a file gets plain text (80 columns unless COLUMNS),
+    with no trailing spaces."""
     out = stream or sys.stdout
-    return pipe_console_class()(file=out, highlight=False, no_color=not out.isatty())
+    tty = out.isatty()
+    return pipe_console_class()(file=out if tty else TrimmedLines(out), highlight=False, no_color=not tty)
 
 
 class LazyChoice(click.Choice):

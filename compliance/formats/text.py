@@ -52,7 +52,7 @@ def _table(r: RecordReport, lang: str) -> Table:
     table.add_column(i18n.text("col_title", lang) + " / " + i18n.text("col_basis", lang), ratio=5, overflow="fold")
     table.add_column(i18n.text("col_dates", lang), ratio=3, overflow="fold")
     for f in r.findings:
-        title = Text(f.rule.title.get(lang))
+        title = Text(f.title(lang))
         title.append(f"\n{i18n.text(f.result, lang)}", style=RESULT_STYLE[f.result])
         title.append(f"\n{f.rule.basis(lang)}", style="dim")
         if not f.rule.verified:
@@ -65,16 +65,19 @@ def _table(r: RecordReport, lang: str) -> Table:
 def _details(r: RecordReport, lang: str) -> Group:
     parts: list[RenderableType] = [Text(i18n.text("remedies", lang), style="bold")]
     for f in r.findings:
+        if not (f.to_be_done or f.waiver):
+            continue                # a rule that holds needs no remedy
         head = Text(f"• {f.rule.id} ", style="bold")
         head.append(f"{i18n.text(f.result, lang)} · {i18n.text(f.severity, lang)}", style=RESULT_STYLE[f.result])
         body = Text(f.message, overflow="fold")
-        body.append(f"\n→{f.remediation}")
+        if f.to_be_done:
+            body.append(f"\n→{f.remediation}")
         if f.explanation:
             for line in f.explanation:
                 body.append("\n" + line, style="italic")
         else:
             for period in f.periods:
-                body.append("\n⏱ " + i18n.period_line(period, lang), style="dim")
+                body.append("\n⏱ " + i18n.period_line(period, lang, r.type or ""), style="dim")
         for note in f.notes:
             body.append(f"\n※ {note}", style="dim")
         if f.waiver:
@@ -90,7 +93,10 @@ def record_block(r: RecordReport, lang: str) -> RenderableType:
         parts.append(Text("\n".join(r.error.lines(lang)), style="magenta", no_wrap=True, overflow="ignore"))
         return Group(*parts, Text(""))
     if r.findings:
-        parts += [_table(r, lang), _details(r, lang), Text("")]
+        parts.append(_table(r, lang))
+        if any(f.to_be_done or f.waiver for f in r.findings):
+            parts.append(_details(r, lang))
+        parts.append(Text(""))
     else:
         parts.append(Text(i18n.text("no_findings", lang), style="green"))
     for note in r.notes:
