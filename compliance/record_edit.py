@@ -9,13 +9,13 @@ version was kept as FILE.bak. An interrupted or refused write leaves the origina
 from __future__ import annotations
 
 import copy
+import glob
 import datetime as dt
 import io
 import json
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from . import vocabulary as voc
+from .atomic import output_target, temp_file, unlink_quietly
 from .dates import DateError, RecordDate, parse_date
 from .errors import InputError
+from .lifecycle import signals_raise
+from .locking import locked
 from .models import suggest
 from .records import load_record
 
@@ -256,9 +259,9 @@ def _json_text(t: _Text, step: dict[str, Any], household: str | None, file: str)
 
 
 # ----------------------------------------------------------------- atomic write
-def _write_temp(path: Path, data: bytes, mode: int) -> Path:
+def _write_temp(path: Path, given: Path, data: bytes, mode: int) -> Path:
     """A temporary file next to `path` (same file system, same suffix), flushed to disk."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
+    fd, name = temp_file(path, given, suffix=f"{TEMP_MARK}{path.suffix}")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -266,16 +269,19 @@ def _write_temp(path: Path, data: bytes, mode: int) -> Path:
             os.fsync(f.fileno())
         os.chmod(name, mode)
     except BaseException:
-        _unlink(Path(name))
+        unlink_quietly(name)
         raise
     return Path(name)
 
 
-def _unlink(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
+TEMP_MARK = ".tmp"
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temporary files of an earlier run that was killed (kill -9 cannot be caught): with
+    the lock held, no other run is writing one."""
+    for p in path.parent.glob(f".{glob.escape(path.name)}.*{TEMP_MARK}.*"):
+        unlink_quietly(p)
 
 
 def _sync_dir(directory: Path) -> None:
@@ -299,8 +305,26 @@ def _step_count(record, household: str | None) -> int:
 
 def add_step(path: Path, kind: str, date: str | None = None, doc: str | None = None, by: str | None = None,
              fields: list[str] | tuple[str, ...] = (), household: str | None = None) -> Recorded:
-    """Append a step to the record in `path`; the file is replaced only by a valid record."""
-    file = str(path)
+    """Append a step to the record in `path`; the file is replaced only by a valid record.
+    The file is locked from the read to the replace, so concurrent runs each add their step."""
+    given = Path(path)
+    if not given.exists() and not given.is_symlink():
+        raise InputError(str(given), "no such file; check the path")
+    target = output_target(given, "record")
+    if target.stream or not target.exists:
+        raise InputError(str(given), "not a regular file; `record` edits a record file")
+    real = target.real
+    backup = output_target(backup_path(real), "backup")
+    if backup.stream:
+        raise InputError(str(backup.given), "the backup is not a regular file; remove it or rename it")
+    with signals_raise(), locked(real):
+        _remove_stale_temps(real)
+        return _add_step_locked(real, given, kind, date, doc, by, fields, household)
+
+
+def _add_step_locked(path: Path, given: Path, kind: str, date: str | None, doc: str | None, by: str | None,
+                     fields, household: str | None) -> Recorded:
+    file = str(given)
     loaded = load_record(path)                 # never edit a file that is not a valid record now
     record = loaded.record
     scope = "household" if household is not None else record.type
@@ -309,6 +333,7 @@ def add_step(path: Path, kind: str, date: str | None = None, doc: str | None = N
     name = resolve_kind(scope, kind, file)
     step = new_step(scope, name, kind.strip(), date, doc, by, [parse_field(f, file) for f in fields], file)
 
+    old_bytes = path.read_bytes()
     original = _read(path)
     reformatted = 0
     if path.suffix.lower() == ".json":
@@ -316,8 +341,7 @@ def add_step(path: Path, kind: str, date: str | None = None, doc: str | None = N
     else:
         text, reformatted = _yaml_text(original, step, household, file)
     mode = stat.S_IMODE(path.stat().st_mode)
-    old_bytes = path.read_bytes()
-    tmp = _write_temp(path, _encode(original, text), mode)
+    tmp = _write_temp(path, given, _encode(original, text), mode)
     try:
         try:
             written = load_record(tmp).record
@@ -330,19 +354,20 @@ def add_step(path: Path, kind: str, date: str | None = None, doc: str | None = N
             raise InputError(file, "not recorded: the rewritten file did not hold exactly one more step; "
                              "the file was left unchanged; add the step by hand")
         backup = backup_path(path)
-        bak_tmp = _write_temp(backup, old_bytes, mode)
+        bak_tmp = _write_temp(backup, backup, old_bytes, mode)
         try:
             os.replace(bak_tmp, backup)
         except BaseException:
-            _unlink(bak_tmp)
+            unlink_quietly(bak_tmp)
             raise
         os.replace(tmp, path)
     except OSError as e:
         raise InputError(file, f"not recorded: could not write the file ({e.strerror or e}); "
                          "the file was left unchanged") from None
     finally:
-        _unlink(tmp)                           # gone already when the replace succeeded
+        unlink_quietly(tmp)                    # gone already when the replace succeeded
     _sync_dir(path.parent)
     when = step.get("date", step.get("start"))
-    return Recorded(path, backup, name, kind.strip(), str(when.isoformat() if isinstance(when, dt.date) else when),
-                    scope, household, reformatted)
+    shown = backup_path(given if not given.is_symlink() else path)
+    return Recorded(given, shown, name, kind.strip(),
+                    str(when.isoformat() if isinstance(when, dt.date) else when), scope, household, reformatted)
