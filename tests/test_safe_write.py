@@ -230,3 +230,23 @@ def test_temporary_files_of_a_killed_record_are_removed_by_the_next_run(tmp_path
     stale.write_text("left by kill -9", encoding="utf-8")
     add_step(path, KIND, "2025-05-30")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.yaml", "r.yaml.bak"]
+
+
+# ----------------------------------------------------------------- 4. export never empties a ledger
+def test_export_with_nothing_to_export_keeps_the_existing_ledger(tmp_path):
+    recs = tmp_path / "recs"
+    recs.mkdir()
+    record_copy(recs)
+    ledger = tmp_path / "l.xlsx"
+    assert run("export", recs, ledger).returncode == 0
+    before = ledger.read_bytes()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: [", encoding="utf-8")
+    for sources in ([empty], [broken], [ledger]):
+        proc = run("export", *sources, ledger, "--force")
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert ledger.read_bytes() == before
+    proc = run("export", ledger, ledger, "--force")
+    assert "would overwrite the input" in proc.stderr

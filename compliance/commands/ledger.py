@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from .. import audit as batch
+from ..atomic import output_target, same_file
 from ..errors import InputError
 from ..ledger import TYPE_SHEETS, LedgerWriter
 from ..records import load_record
@@ -50,8 +51,13 @@ def template(file, types, force) -> None:
 def export(sources, file, force) -> None:
     """Turn decision records (files or directories) into a ledger (台账) FILE."""
     _target(file, force)
-    writer = LedgerWriter()
     inputs = batch.discover(sources)
+    for candidate in list(sources) + [p for _, p in inputs.sources]:
+        if same_file(file, candidate):
+            raise InputError(str(file), f"the ledger would overwrite the input {candidate}; write it to another file")
+    if file.exists():
+        output_target(file, "ledger")    # read-only, hard links: refused before any work
+    writer = None                        # made at the first record: an unsaved workbook complains at exit
     written = failed = 0
     seen: dict[str, str] = {}
     for kind, path in inputs.sources:
@@ -69,10 +75,14 @@ def export(sources, file, force) -> None:
         if record.id in seen:
             click.echo(f"warning: {path}: id {record.id} also in {seen[record.id]}", err=True)
         seen.setdefault(record.id, str(path))
+        writer = writer or LedgerWriter()
         lost = writer.add(record)
         if lost:
             click.echo(f"warning: {path}: not in the ledger: {', '.join(lost)}", err=True)
         written += 1
+    if writer is None:
+        raise InputError(str(file), "nothing to export (no record could be read); the ledger was not written"
+                         + (" and the existing file was left unchanged" if file.exists() else ""))
     writer.save(file)
     click.echo(f"{file}: {written} record(s)" + (f", {failed} input(s) not exported" if failed else ""), err=True)
     sys.exit(2 if failed else 0)
