@@ -28,12 +28,13 @@ from .dates import RecordDate
 from .errors import InputError
 from .evaluate import NOT_EVALUABLE, SATISFIED, VIOLATED, WAIVED, Evaluator
 from .formats.audit_base import place
-from .lifecycle import default_signals, die_with_parent
 from .formats.json_report import record_dict
+from .lifecycle import default_signals, die_with_parent
 from .models import Record
 from .records import LoadedRecord, load_record
 from .report import FAIL_ON, Checker
 from .rulebook import SEVERITY_ORDER, Rulebook, load_rulebook
+from .workbook import damage
 
 RECORD_SUFFIXES = {".yaml", ".yml", ".json"}
 LEDGER_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -48,7 +49,7 @@ NO_MONTH = "none"
 class Task:
     """One unit of work: a record file, a ledger row, or an input already known to be bad."""
 
-    kind: str                                  # file | row | error
+    kind: str                                  # file | row | error | note
     path: str
     row: ledger.LedgerRow | None = None
     error: tuple[str, str | None] | None = None  # (message, location)
@@ -203,14 +204,18 @@ def tasks(inputs: Inputs) -> Iterator[Task]:
 def _ledger_tasks(path: Path) -> Iterator[Task]:
     last = None
     try:
-        for row in ledger.read_ledger(path):
-            last = row
-            yield Task("row", str(path), row=row)
+        for item in ledger.read_items(path):
+            if isinstance(item, ledger.SheetIssue):
+                yield Task("error" if item.error else "note", str(path), error=(item.message, item.location))
+                continue
+            last = item
+            yield Task("row", str(path), row=item)
     except InputError as e:
         yield Task("error", str(path), error=(e.message, e.location))
     except Exception as e:  # noqa: BLE001 - a damaged workbook must not stop the batch
         where = f"after {last.sheet}!{last.row}:{last.row}" if last else None
-        yield Task("error", str(path), error=(f"the workbook could not be read further ({type(e).__name__}: {e})", where))
+        yield Task("error", str(path), error=(f"the workbook could not be read further ({damage(e)}); "
+                                              "save it again from Excel", where))
 
 
 # ----------------------------------------------------------------- checking one input
@@ -272,6 +277,8 @@ class Worker:
         self.checker = Checker(self.evaluator)
 
     def check(self, task: Task) -> dict:
+        if task.kind == "note":
+            return {"note": f"{task.path}: {task.error[0]}"}
         try:
             return self._check(task)
         except Exception as e:  # noqa: BLE001 - one record's internal error must not stop the batch
@@ -314,7 +321,8 @@ class Worker:
 
 
 def _error_record(task: Task, error: InputError, lang: str) -> dict:
-    return {"file": task.path, "id": None, "type": None, "title": None, "profile": None, "status": "error",
+    rid, rtype = ledger.row_identity(task.row) if task.row else (None, None)
+    return {"file": task.path, "id": rid, "type": rtype, "title": None, "profile": None, "status": "error",
             "error": error.as_dict(), "findings": [], "notes": [],
             "location": task.row.location if task.row else None, "decision_date": None}
 
@@ -546,7 +554,9 @@ def run(paths: Iterable[Path | str], options: Options, writer, jobs: int = 1,
     writer.begin()
     chunk = max(1, min(16, inputs.estimate // (jobs * 16) or 1))
     for result in execute(tasks(inputs), options, jobs, book, chunk):
-        if "excluded" in result:
+        if "note" in result:
+            summary.notes.append(result["note"])
+        elif "excluded" in result:
             item = result["excluded"]
             summary.exclude(item)
             writer.excluded(item)

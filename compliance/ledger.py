@@ -25,8 +25,8 @@ equivalent YAML record give the same findings; its errors are located as `Sheet!
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
-import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -321,18 +321,8 @@ def _letter(n: int) -> str:
 
 
 def _open(path: Path):
-    from openpyxl import load_workbook
-    name = str(path)
-    if path.suffix.lower() == ".xls":
-        raise InputError(name, "an old .xls workbook; save it as .xlsx (Excel 2007 or later)")
-    try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise InputError(name, "no such file; check the path") from None
-    except PermissionError:
-        raise InputError(name, "cannot read the file (permission denied)") from None
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise InputError(name, f"not a readable .xlsx workbook ({type(e).__name__}); save it again from Excel") from None
+    from .workbook import open_workbook
+    return open_workbook(path)
 
 
 def _header_row(rows: list[tuple]) -> int | None:
@@ -342,13 +332,45 @@ def _header_row(rows: list[tuple]) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class SheetIssue:
+    """A sheet (or part of one) that was not read, and why: an error (a failed input) or a note."""
+
+    path: str
+    sheet: str
+    message: str
+    error: bool = True
+    location: str | None = None
+
+
+DEFAULT_MAX_ROWS = 200_000     # rows scanned per workbook, empty ones included
+
+
+def max_rows() -> int:
+    from .loader import env_limit
+    return env_limit("COMPLIANCE_MAX_LEDGER_ROWS", DEFAULT_MAX_ROWS, "a count such as 200000")
+
+
 def read_ledger(path: Path) -> Iterator[LedgerRow]:
-    """The data rows of every ledger sheet, streamed. Raises InputError when the file cannot be
-    read or holds no ledger sheet (there is then nothing to check in it)."""
+    """The data rows of every ledger sheet, streamed (sheet problems left out: see read_items)."""
+    for item in read_items(path):
+        if isinstance(item, LedgerRow):
+            yield item
+
+
+def read_items(path: Path) -> Iterator[LedgerRow | SheetIssue]:
+    """Every sheet's data rows, or the reason a sheet was not read, streamed. Raises
+    InputError when the file cannot be read, holds no ledger sheet or no data row (there
+    is then nothing to check in it), or has more rows than the limit."""
     wb = _open(path)
-    found = False
+    name = str(path)
+    found = issued = False
+    rows_seen, limit = 0, max_rows()
+    data_rows = 0
     try:
         for ws in wb.worksheets:
+            if ws.title.strip() == INSTRUCTIONS_SHEET:
+                continue
             rows = ws.iter_rows(values_only=True)
             head = []
             for row in rows:
@@ -357,22 +379,76 @@ def read_ledger(path: Path) -> Iterator[LedgerRow]:
                     break
             at = _header_row(head)
             if at is None:
+                issue = _no_header(name, ws.title, head)
+                issued = issued or issue.error
+                yield issue
                 continue
             found = True
             headers = [str(v).strip() if v is not None else "" for v in head[at]]
-            sheet_type = next((t for t, name in TYPE_SHEETS.items() if ws.title.strip() in (name, t)), None)
+            sheet_type = next((t for t, title in TYPE_SHEETS.items() if ws.title.strip() in (title, t)), None)
+            ignored = _foreign_columns(headers, sheet_type)
+            if ignored:
+                cols = "、".join(f"{headers[i]} ({_letter(i + 1)})" for i in sorted(ignored))
+                yield SheetIssue(name, ws.title, f"sheet {ws.title}: column(s) {cols} are not ledger columns; "
+                                 "their values were kept out of the check", error=False)
             number = at + 1
             for row in _chain(head[at + 1:], rows):
                 number += 1
-                cells = tuple((headers[i] if i < len(headers) else "", _letter(i + 1), v)
-                              for i, v in enumerate(row) if v is not None and not (isinstance(v, str) and not v.strip()))
+                rows_seen += 1
+                if rows_seen > limit:
+                    raise InputError(name, f"the workbook has more than {limit:,} rows; split the ledger, or set "
+                                     "COMPLIANCE_MAX_LEDGER_ROWS to raise the limit", f"{ws.title}!{number}:{number}")
+                cells = tuple((headers[i] if i < len(headers) else "", _letter(i + 1), _bounded(v))
+                              for i, v in enumerate(row)
+                              if i not in ignored and v is not None and not (isinstance(v, str) and not v.strip()))
                 if cells:
-                    yield LedgerRow(str(path), ws.title, number, sheet_type, cells)
+                    data_rows += 1
+                    yield LedgerRow(name, ws.title, number, sheet_type, cells)
     finally:
         wb.close()
-    if not found:
-        raise InputError(str(path), f"no ledger sheet: no header row with a {ID_HEADER} column in the first five rows; "
+    if not found and not issued:
+        raise InputError(name, f"no ledger sheet: no header row with a {ID_HEADER} column in the first five rows; "
                          "see `compliance template`")
+    if found and not data_rows:
+        raise InputError(name, "the ledger holds no records (no data rows under the header); fill in a row per "
+                         "decision, or leave the file out")
+
+
+def _no_header(path: str, sheet: str, head: list[tuple]) -> SheetIssue:
+    values = [str(v).strip() for row in head for v in row if v is not None and str(v).strip()]
+    if not values:
+        return SheetIssue(path, sheet, f"sheet {sheet} is empty; nothing was read from it", error=False)
+    known = set().union(*(header_index(t) for t in TYPE_SHEETS))
+    if sheet.strip() not in TYPE_SHEETS.values() and not known & set(values):
+        # no ledger column at all: the user's own sheet (notes, a cover page), said but not an error
+        return SheetIssue(path, sheet, f"sheet {sheet} has no ledger columns; it was not read", error=False)
+    near = difflib.get_close_matches(ID_HEADER, [v for v in values if len(v) <= 20], n=1, cutoff=0.6)
+    fix = (f"rename the column {near[0]!r} to {ID_HEADER}" if near
+           else f"give the record-id column the header {ID_HEADER}")
+    return SheetIssue(path, sheet, f"sheet {sheet} has no {ID_HEADER} column in its first five rows, so its rows "
+                      f"were not read; {fix}", location=f"{sheet}!1:5")
+
+
+def _foreign_columns(headers: list[str], sheet_type: str | None) -> set[int]:
+    """Columns that are no ledger column and not a near miss of one (a typo stays an error
+    on each row, since its values would be lost): the user's own columns, e.g. 备注."""
+    types = [sheet_type] if sheet_type else list(TYPE_SHEETS)
+    known = set().union(*(header_index(t) for t in types))
+    names = [c.header for t in types for c in layout(t)]
+    return {i for i, h in enumerate(headers) if h and h not in known and not suggest(h, names)}
+
+
+class _TooLong(str):
+    """A text value over the limit, cut to a prefix so that the row can say where it is."""
+
+
+EXCEL_MAX_CHARS = 32_767       # a cell holds no more; a longer text was cut on the way
+
+
+def _bounded(value: Any) -> Any:
+    if isinstance(value, str) and len(value) >= EXCEL_MAX_CHARS:
+        return _TooLong(value[:64])
+    return value
 
 
 def _chain(first, rest):
@@ -388,6 +464,8 @@ def count_rows(path: Path) -> int:
         return 1
     try:
         return sum(max((ws.max_row or 1) - 1, 1) for ws in wb.worksheets)
+    except Exception:  # noqa: BLE001 - a damaged sheet is reported when it is read
+        return 1
     finally:
         wb.close()
 
@@ -487,6 +565,9 @@ def row_data(row: LedgerRow) -> tuple[dict, dict[str, str]]:
     by_kind: dict[str, list[tuple[Column, str, Any]]] = {}
     for header, letter, value in row.cells:
         cell = f"{letter}{row.row}"
+        if isinstance(value, _TooLong):
+            raise _CellError(cell, f"the text fills Excel's limit of {EXCEL_MAX_CHARS:,} characters, so it may "
+                             "have been cut; shorten it or keep the record as a YAML file")
         col = index.get(header)
         if col is None:
             hint = suggest(header, [c.header for c in layout(record_type)])
@@ -541,6 +622,18 @@ def _steps(kind: str, entries: list[tuple[Column, str, Any]], cells: dict[str, s
         if present:
             steps.append(step)
     return steps
+
+
+def row_identity(row: LedgerRow) -> tuple[str | None, str | None]:
+    """The record id and type a row states, even when the row is not a valid record: an
+    error row must still say which record it is."""
+    rid = next((_text(v) for h, _l, v in row.cells if h in (ID_HEADER, "id") and not isinstance(v, _TooLong)), None)
+    rtype = row.sheet_type
+    if rtype is None:
+        written = next((_text(v) for h, _l, v in row.cells if h in (TYPE_HEADER, "type")), None)
+        labels = {label: t for t, label in TYPE_SHEETS.items()}
+        rtype = written if written in TYPE_SHEETS else labels.get(written)
+    return rid or None, rtype
 
 
 def load_row(row: LedgerRow) -> LoadedRecord:

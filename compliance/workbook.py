@@ -1,0 +1,82 @@
+"""Open an .xlsx workbook that may be damaged or hostile, or say why not (one InputError).
+
+An .xlsx is a zip of XML files. Before openpyxl reads a byte of it, the zip's directory is
+checked: the members' decompressed sizes must stay under a limit (a 1 MB file can hold a
+1 GiB shared string; COMPLIANCE_MAX_XLSX_BYTES, default 200 MB, in all), so must their
+number. Python's zipfile never inflates a member past its declared size (it fails the CRC
+instead), so the declared sizes are a real bound. With defusedxml installed (a dependency),
+openpyxl refuses DTDs with entities: XXE and billion-laughs files fail as parse errors.
+Every failure, from the zip to the XML inside, becomes one InputError naming the file.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from .errors import InputError
+from .loader import env_limit, human_size
+
+DEFAULT_MAX_XLSX_BYTES = 200 * 1024 * 1024
+MAX_MEMBERS = 10_000
+
+
+def max_xlsx_bytes() -> int:
+    return env_limit("COMPLIANCE_MAX_XLSX_BYTES", DEFAULT_MAX_XLSX_BYTES, "a size such as 200MB")
+
+
+def check_zip(path: Path) -> None:
+    """Refuse a workbook whose members would inflate past the limit."""
+    name = str(path)
+    limit = max_xlsx_bytes()
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+    except FileNotFoundError:
+        raise InputError(name, "no such file; check the path") from None
+    except PermissionError:
+        raise InputError(name, "cannot read the file (permission denied)") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise InputError(name, f"not a readable .xlsx workbook ({type(e).__name__}); save it again from Excel") from None
+    if len(members) > MAX_MEMBERS:
+        raise InputError(name, f"the workbook holds {len(members):,} parts, over the limit of {MAX_MEMBERS:,}; "
+                         "save it again from Excel")
+    total = 0
+    for info in members:
+        total += info.file_size
+        if total > limit:
+            raise InputError(name, f"the workbook unpacks to more than {human_size(limit)} (part {info.filename} "
+                             f"alone is {human_size(info.file_size)}); split the ledger, or set "
+                             "COMPLIANCE_MAX_XLSX_BYTES (e.g. 500MB) to raise the limit")
+
+
+def open_workbook(path: Path):
+    """openpyxl's read-only workbook with cached formula values, after check_zip."""
+    from openpyxl import load_workbook
+    name = str(path)
+    if path.suffix.lower() == ".xls":
+        raise InputError(name, "an old .xls workbook; save it as .xlsx (Excel 2007 or later)")
+    check_zip(path)
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise InputError(name, "no such file; check the path") from None
+    except PermissionError:
+        raise InputError(name, "cannot read the file (permission denied)") from None
+    except MemoryError:
+        raise InputError(name, "the workbook is too large to read; split the ledger") from None
+    except Exception as e:  # noqa: BLE001 - zip, XML (also refused entities) and openpyxl errors alike
+        raise InputError(name, f"not a readable .xlsx workbook ({damage(e)}); save it again from Excel") from None
+
+
+def damage(e: BaseException) -> str:
+    """What was wrong, in a few words (the XML parser's own message can be long)."""
+    cause: BaseException | None = e
+    while cause is not None:                 # openpyxl wraps the parser's error in a ValueError
+        if type(cause).__name__ in _REFUSED_XML:
+            return f"{type(cause).__name__}: entity declarations are refused"
+        cause = cause.__cause__ or cause.__context__
+    text = str(e).replace(str(Path.cwd()), ".")
+    return f"{type(e).__name__}: {text[:160]}" if text else type(e).__name__
+
+
+_REFUSED_XML = {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "NotSupportedError"}
