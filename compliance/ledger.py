@@ -37,6 +37,7 @@ from pydantic import ValidationError
 from . import vocabulary as voc
 from .dates import RecordDate
 from .errors import InputError
+from .ledger_extra import EXTRA, EXTRA_HEADER, EXTRA_KEY, dumps, loads, merge, plain, step_fits, text_survives
 from .models import FORMAT, NestedValidationError, Record, suggest, validate_record
 from .records import LoadedRecord
 
@@ -247,7 +248,7 @@ def layout(record_type: str) -> tuple[Column, ...]:
     # Record fields added to the format after this layout: a column under their key, so that
     # export keeps them (a Chinese header belongs in RECORD_COLUMNS).
     cols += [c for c in header_index(record_type).values() if c.ftype == RAW and c.header == c.key]
-    return tuple(cols) + _step_layout(record_type)
+    return tuple(cols) + _step_layout(record_type) + (EXTRA_COLUMN,)
 
 
 @lru_cache(maxsize=None)
@@ -267,6 +268,7 @@ def _step_layout(record_type: str) -> tuple[Column, ...]:
 
 
 RAW = "raw"   # a record field without a layout column: the cell's value goes to validation as it is
+EXTRA_COLUMN = Column(EXTRA_HEADER, EXTRA_KEY, EXTRA, None, EXTRA_KEY)
 
 _NOT_COLUMNS = {"format", "type", "steps", "household_entries", "waivers"}
 
@@ -288,6 +290,7 @@ def header_index(record_type: str) -> dict[str, Column]:
     for h, key, ftype, _types in RECORD_COLUMNS:
         col = Column(h, key, ftype, None, key)
         index[h] = index[key] = col
+    index[EXTRA_HEADER] = index[EXTRA_KEY] = EXTRA_COLUMN
     for kind in voc.KINDS_BY_TYPE[record_type].values():
         label = short_label(kind)
         for f, ftype in kind.all_fields.items():
@@ -562,6 +565,7 @@ def row_data(row: LedgerRow) -> tuple[dict, dict[str, str]]:
     index = header_index(record_type)
     data: dict[str, Any] = {"format": FORMAT, "type": record_type}
     cells: dict[str, str] = {}
+    extra_cell: tuple[str, dict] | None = None
     by_kind: dict[str, list[tuple[Column, str, Any]]] = {}
     for header, letter, value in row.cells:
         cell = f"{letter}{row.row}"
@@ -574,6 +578,12 @@ def row_data(row: LedgerRow) -> tuple[dict, dict[str, str]]:
             raise _CellError(cell, f"unknown column {header!r} for a {record_type} ledger{hint}; "
                              "the value would be lost")
         if col.key == "type":
+            continue
+        if col.ftype == EXTRA:
+            try:
+                extra_cell = (cell, loads(value))
+            except ValueError as e:
+                raise _CellError(cell, str(e)) from None
             continue
         if col.kind is not None:
             by_kind.setdefault(col.kind, []).append((col, cell, value))
@@ -589,6 +599,16 @@ def row_data(row: LedgerRow) -> tuple[dict, dict[str, str]]:
     for kind, entries in by_kind.items():
         steps += _steps(kind, entries, cells, len(steps))
     data["steps"] = steps
+    if extra_cell is not None:
+        cell, extra = extra_cell
+        try:
+            merge(data, extra)
+        except ValueError as e:
+            raise _CellError(cell, str(e)) from None
+        for key in extra:
+            cells.setdefault(key, cell)
+        for i in range(len(steps), len(data["steps"])):
+            cells[f"steps[{i}]"] = cell
     return data, cells
 
 
@@ -713,21 +733,29 @@ def _cell_value(col: Column, value: Any) -> Any:
 
 
 def record_row(record: Record) -> tuple[list[Any], list[str]]:
-    """A record → its row in its type's sheet, and what the ledger cannot hold."""
+    """A record → its row in its type's sheet, and what the ledger cannot hold (field
+    paths; empty when the row holds the whole record). What the columns cannot hold goes
+    to the JSON cell (ledger_extra)."""
     cols = layout(record.type)
-    data = record.model_dump(mode="python")
-    row: list[Any] = []
-    lost: list[str] = []
+    columns_of = {(c.kind, c.field) for c in cols if c.kind is not None}
+    keys = {c.key for c in cols if c.kind is None}
+    extra: dict[str, Any] = {}
     steps_by_kind: dict[str, list] = {}
     for step in record.steps:
-        steps_by_kind.setdefault(step.kind, []).append(step)
+        if step_fits(step, columns_of):
+            steps_by_kind.setdefault(step.kind, []).append(step)
+        else:
+            extra.setdefault("steps", []).append(plain(step))
+    row: list[Any] = []
     for col in cols:
+        if col.ftype == EXTRA:
+            row.append(None)           # filled in below
+            continue
         if col.kind is None:
-            value: Any = data
-            for part in col.key.split("."):
-                value = value.get(part) if isinstance(value, dict) else None
-            if isinstance(value, dict) and {"first", "last"} <= set(value):
-                value = _record_date(record, col.key)
+            value = _record_date(record, col.key)
+            if not text_survives(value, in_step=False):
+                _set(extra, col.key, plain(value))
+                value = None
             row.append(_cell_value(col, value))
             continue
         steps = steps_by_kind.get(col.kind, [])
@@ -735,20 +763,25 @@ def record_row(record: Record) -> tuple[list[Any], list[str]]:
         if col.field in ("date", "start") and col == _main_date_column(cols, col.kind):
             parts = [p if p is not None else UNKNOWN_DATE for p in parts]
         row.append(_join(parts))
-    columns_of = {(c.kind, c.field) for c in cols}
-    keys = {c.key for c in cols if c.kind is None}
-    for name, value in record.model_dump(mode="python", exclude_none=True, exclude_defaults=True).items():
-        if name in _NOT_COLUMNS:
+    for name, value in plain(record).items():
+        if name in ("format", "type", "steps"):
             continue
-        subkeys = [f"{name}.{k}" for k in value] if isinstance(value, dict) and not {"first", "last"} <= set(value) else [name]
-        lost += [k for k in subkeys if k not in keys]
-    lost += list(dict.fromkeys(f"{step.kind}.{f}" for step in record.steps for f in step.fields
-                               if (step.kind, f) not in columns_of))
-    if record.waivers:
-        lost.append(f"waivers ({len(record.waivers)})")
-    if record.household_entries:
-        lost.append(f"household_entries ({len(record.household_entries)})")
+        if name in ("household_entries", "waivers") or (not isinstance(value, dict) and name not in keys):
+            extra[name] = value
+        elif isinstance(value, dict):
+            missing = {k: v for k, v in value.items() if f"{name}.{k}" not in keys}
+            if missing:
+                extra.setdefault(name, {}).update(missing)
+    row[-1] = dumps(extra)
+    lost = [f"{_field_of(cols[i])} ({len(str(v)):,} characters)" for i, v in enumerate(row)
+            if isinstance(v, str) and len(v) >= EXCEL_MAX_CHARS]
     return row, lost
+
+
+def _field_of(col: Column) -> str:
+    if col.ftype == EXTRA:
+        return f"{EXTRA_HEADER}: the record's waivers, household entries, notes and other fields together"
+    return col.key
 
 
 def _record_date(record: Record, key: str) -> RecordDate | None:
@@ -836,9 +869,11 @@ class LedgerWriter:
                 ws.append([sheet, col.header, col.key, _type_words(col.ftype), "、".join(col.choices)])
 
     def add(self, record: Record) -> list[str]:
-        """Append a record; returns what the ledger could not hold."""
+        """Append a record, or return what the ledger cannot hold (then nothing is appended)."""
         from openpyxl.cell import WriteOnlyCell
         values, lost = record_row(record)
+        if lost:
+            return lost
         ws = self.sheets[record.type]
         row = []
         for value in values:
@@ -850,6 +885,11 @@ class LedgerWriter:
                 row.append(value)
         ws.append(row)
         return lost
+
+    def discard(self) -> None:
+        """Drop an unsaved workbook quietly (its sheets' writers would complain at exit)."""
+        for ws in self.wb.worksheets:
+            ws.close()
 
     def save(self, path: Path) -> None:
         from .atomic import atomic_writer
@@ -866,7 +906,8 @@ INSTRUCTIONS = [
     "5. 期间类步骤（如补偿方案公布征求意见）填开始日期和结束日期。",
     "6. 同一步骤进行了多次的，各次之间用“；”分隔，该步骤的其他列按相同顺序用“；”分隔（某次没有的留空）。",
     "7. 下拉列表列请选择列表中的值；多选列（如公告内容、上会材料）各值之间用“、”分隔；是/否列填“是”或“否”。",
-    "8. 台账记录不了的内容（豁免、分户步骤、经办人、备注及其他字段）请使用 YAML 决定记录（格式见 compliance schema）。",
+    "8. 各列容纳不下的内容（豁免、分户步骤、经办人、备注及其他字段）由 compliance export 写入最后的“其他内容（JSON）”列，请勿手工修改；"
+    "手工填写台账时可留空，这些内容请使用 YAML 决定记录（格式见 compliance schema）。",
     "9. 审查：compliance audit 台账.xlsx --year 2025；由决定记录生成台账：compliance export 记录目录 台账.xlsx。",
     "10. 下表列出各工作表的全部列：列名、对应的记录字段、类型和可选值。",
 ]
@@ -876,7 +917,7 @@ def _type_words(ftype: Any) -> str:
     if isinstance(ftype, tuple):
         return "单选" if ftype[0] == "enum" else "多选（、分隔）"
     return {voc.DATE: "日期", voc.TEXT: "文本", voc.INT: "整数", voc.NUMBER: "数值", voc.BOOL: "是/否",
-            RAW: "按记录格式"}.get(ftype, str(ftype))
+            RAW: "按记录格式", EXTRA: "JSON"}.get(ftype, str(ftype))
 
 
 def _validation(col: Column, DataValidation):

@@ -72,15 +72,21 @@ def export(sources, file, force) -> None:
             failed += 1
             continue
         record = loaded.record
-        if record.id in seen:
-            click.echo(f"warning: {path}: id {record.id} also in {seen[record.id]}", err=True)
-        seen.setdefault(record.id, str(path))
         writer = writer or LedgerWriter()
         lost = writer.add(record)
         if lost:
-            click.echo(f"warning: {path}: not in the ledger: {', '.join(lost)}", err=True)
+            click.echo(f"error: {path}: record {record.id}: a ledger cell cannot hold {'; '.join(lost)} "
+                       "(Excel's limit is 32,767 characters); the record was not exported: keep it as a YAML file",
+                       err=True)
+            failed += 1
+            continue
+        if record.id in seen:
+            click.echo(f"warning: {path}: id {record.id} also in {seen[record.id]}", err=True)
+        seen.setdefault(record.id, str(path))
         written += 1
-    if writer is None:
+    if not written:
+        if writer is not None:
+            writer.discard()
         raise InputError(str(file), "nothing to export (no record could be read); the ledger was not written"
                          + (" and the existing file was left unchanged" if file.exists() else ""))
     writer.save(file)
