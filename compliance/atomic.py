@@ -24,6 +24,7 @@ from typing import IO, Iterator
 
 from .errors import InputError
 from .lifecycle import signals_raise
+from .terminal import safe
 
 STDOUT = "-"
 
@@ -146,5 +147,9 @@ def report_output(path: Path | str | None, encoding: str = "utf-8", newline: str
     with tempfile.TemporaryFile("w+", encoding=encoding, newline=newline) as f:
         yield f
         f.seek(0)
-        shutil.copyfileobj(f, sys.stdout)
+        if sys.stdout.isatty():          # a report shown on a terminal must not drive it
+            for line in f:
+                sys.stdout.write(safe(line))
+        else:
+            shutil.copyfileobj(f, sys.stdout)
         sys.stdout.flush()

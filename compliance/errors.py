@@ -28,8 +28,9 @@ class InputError(Exception):
         self.location = location
 
     def __str__(self) -> str:
+        from .terminal import safe_line    # printed on terminals: no escape sequences from file names
         where = f"{self.file}:{self.location}" if self.location else self.file
-        return f"{where}: {self.message}"
+        return safe_line(f"{where}: {self.message}")
 
     def as_dict(self) -> dict:
         return {"message": self.message, "location": self.location}

@@ -15,6 +15,7 @@ from .. import __version__, i18n
 from .. import audit as batch
 from ..atomic import STDOUT, output_target, report_output, same_file
 from ..errors import InputError
+from ..terminal import safe_line
 from ..formats.audit_base import ENCODING, FORMATS, NEWLINE, AuditMeta, rule_rows, writer_class
 from ..profiles import load_profile
 from .common import PipeConsole, as_of_option, lang_option, parse_as_of, profile_option, rulebook, rules_option
@@ -88,7 +89,7 @@ def audit(ctx, paths, year, jobs, fmt, out, lang, as_of, profile, fail_on, rules
         line = i18n.text("summary", lang).format(**{k: s[k] for k in ("records", "fail", "incomplete", "pass", "error")})
         if out is not None:
             line += "；" if lang == "zh" else "; "
-            line += i18n.text("audit_written", lang).format(path=out)
+            line += i18n.text("audit_written", lang).format(path=safe_line(out))
         click.echo(line, err=True)
     sys.exit(summary.exit_code(fail_on))
 

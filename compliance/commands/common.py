@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 
 from ..rulebook import Rulebook, load_rulebook
+from ..terminal import SafeConsole
 
 LANGS = click.Choice(["zh", "en"])
 
@@ -20,7 +21,7 @@ profile_option = click.option("--profile", metavar="NAME-or-FILE",
                               help="Local parameter profile (default: the record's jurisdiction).")
 
 
-class PipeConsole(Console):
+class PipeConsole(SafeConsole):
     """rich exits with 1 when the reader of a pipe leaves (`... | head`); hand that to
     cli.main, which ends quietly with 0 like the other writers."""
 

@@ -13,6 +13,7 @@ import click
 from .. import audit as batch
 from ..atomic import output_target, same_file
 from ..errors import InputError
+from ..terminal import safe_line
 from ..ledger import TYPE_SHEETS, LedgerWriter
 from ..records import load_record
 
@@ -41,7 +42,7 @@ def template(file, types, force) -> None:
     """Write an empty ledger (台账) with headers, drop-down lists and an instructions sheet."""
     _target(file, force)
     LedgerWriter(tuple(types) or tuple(TYPE_SHEETS)).save(file)
-    click.echo(f"{file}", err=True)
+    click.echo(safe_line(file), err=True)
 
 
 @click.command()
@@ -62,7 +63,7 @@ def export(sources, file, force) -> None:
     seen: dict[str, str] = {}
     for kind, path in inputs.sources:
         if kind != "file":
-            click.echo(f"error: {path}: {_NOT_EXPORTED[kind]}", err=True)
+            click.echo(f"error: {safe_line(path)}: {_NOT_EXPORTED[kind]}", err=True)
             failed += 1
             continue
         try:
@@ -75,13 +76,13 @@ def export(sources, file, force) -> None:
         writer = writer or LedgerWriter()
         lost = writer.add(record)
         if lost:
-            click.echo(f"error: {path}: record {record.id}: a ledger cell cannot hold {'; '.join(lost)} "
+            click.echo(f"error: {safe_line(path)}: record {safe_line(record.id)}: a ledger cell cannot hold {'; '.join(lost)} "
                        "(Excel's limit is 32,767 characters); the record was not exported: keep it as a YAML file",
                        err=True)
             failed += 1
             continue
         if record.id in seen:
-            click.echo(f"warning: {path}: id {record.id} also in {seen[record.id]}", err=True)
+            click.echo(safe_line(f"warning: {path}: id {record.id} also in {seen[record.id]}"), err=True)
         seen.setdefault(record.id, str(path))
         written += 1
     if not written:
@@ -90,7 +91,7 @@ def export(sources, file, force) -> None:
         raise InputError(str(file), "nothing to export (no record could be read); the ledger was not written"
                          + (" and the existing file was left unchanged" if file.exists() else ""))
     writer.save(file)
-    click.echo(f"{file}: {written} record(s)" + (f", {failed} input(s) not exported" if failed else ""), err=True)
+    click.echo(f"{safe_line(file)}: {written} record(s)" + (f", {failed} input(s) not exported" if failed else ""), err=True)
     sys.exit(2 if failed else 0)
 
 
