@@ -9,6 +9,7 @@ version was kept as FILE.bak. An interrupted or refused write leaves the origina
 from __future__ import annotations
 
 import copy
+import difflib
 import glob
 import datetime as dt
 import io
@@ -20,9 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from . import vocabulary as voc
 from .atomic import output_target, temp_file, unlink_quietly
@@ -128,8 +131,13 @@ def _read(path: Path) -> _Text:
             continue
     else:  # load_record already refused such a file
         raise InputError(str(path), "cannot decode the file; save it as UTF-8")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    return _Text(text.replace("\r\n", "\n"), encoding, newline)
+    if "\r\n" in text:
+        newline = "\r\n"
+    elif "\r" in text and "\n" not in text:
+        newline = "\r"                # old Mac files: kept so
+    else:
+        newline = "\n"
+    return _Text(text.replace("\r\n", "\n").replace("\r", "\n"), encoding, newline)
 
 
 def _encode(t: _Text, text: str) -> bytes:
@@ -223,9 +231,25 @@ def _target_steps(data: Any, household: str | None, file: str) -> list:
     return steps
 
 
+_TRAILING = re.compile(r"[ \t]+$", re.M)
+
+
 def _yaml_text(t: _Text, step: dict[str, Any], household: str | None, file: str) -> tuple[str, int]:
-    y, reformatted = _fitting_yaml(t.text)
-    data = y.load(t.text)
+    text = t.text
+    try:
+        y, _ = _fitting_yaml(text)
+    except YAMLError:
+        # ruamel (YAML 1.2) refuses what the checker's reader accepts, such as a tab after
+        # a value: edit the file without trailing blanks (reported as reformatted lines)
+        text = _TRAILING.sub("", text)
+        try:
+            y, _ = _fitting_yaml(text)
+        except YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            where = f"{mark.line + 1}:{mark.column + 1}" if mark else None
+            raise InputError(file, f"cannot edit this file automatically ({getattr(e, 'problem', None) or e}); "
+                             "add the step by hand", where) from None
+    data = y.load(text)
     steps = _target_steps(data, household, file)
     new = CommentedMap(step)
     maps = [s for s in steps if isinstance(s, CommentedMap)]
@@ -233,14 +257,28 @@ def _yaml_text(t: _Text, step: dict[str, Any], household: str | None, file: str)
         new.fa.set_flow_style()    # like the others: one line per step
     for key, value in step.items():
         if isinstance(value, list):
-            seq = CommentedSeq(value)
+            seq = CommentedSeq([_kept_text(v) for v in value])
             seq.fa.set_flow_style()    # [a, b], as users write lists
             new[key] = seq
+        else:
+            new[key] = _kept_text(value)
     trailing = _take_trailing(steps) if isinstance(steps, CommentedSeq) and not steps.fa.flow_style() else None
     steps.append(new)
     if trailing is not None:
         _put_trailing(steps, trailing)
-    return _dump(y, data), reformatted
+    return _dump(y, data), 0
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _kept_text(value: Any) -> Any:
+    """Text that the reader (YAML 1.1) would take for something else — 10:30 (a base-60
+    number), yes, on, 1e3, 2025-04-25 for a document number — is written quoted."""
+    if isinstance(value, str) and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != _STR_TAG:
+        return DoubleQuotedScalarString(value)
+    return value
 
 
 def _json_default(value: Any) -> Any:
@@ -252,10 +290,16 @@ def _json_default(value: Any) -> Any:
 def _json_text(t: _Text, step: dict[str, Any], household: str | None, file: str) -> str:
     data = json.loads(t.text)                  # dicts keep the file's key order
     _target_steps(data, household, file).append(step)
-    m = re.search(r"\n([ \t]+)\S", t.text)
-    indent = m.group(1) if m else 2
-    return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default) + (
-        "\n" if t.text.endswith("\n") else "")
+    # Write it the way it was written: indented or compact, non-ASCII escaped or not.
+    body = t.text.strip()
+    ascii_only = body.isascii() and "\\u" in body
+    if "\n" in body:
+        m = re.search(r"\n([ \t]+)\S", t.text)
+        indent, separators = (m.group(1) if m else 2), None
+    else:
+        indent, separators = None, ((", ", ": ") if re.search(r'":\s', body) else (",", ":"))
+    return json.dumps(data, ensure_ascii=ascii_only, indent=indent, separators=separators,
+                      default=_json_default) + ("\n" if t.text.endswith("\n") else "")
 
 
 # ----------------------------------------------------------------- atomic write
@@ -297,6 +341,28 @@ def _sync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+_COMMA = re.compile(r",([\r\n]*)$")    # the comma JSON adds after the last old item
+
+
+def only_inserted(old: bytes, new: bytes) -> bool:
+    """The new text is the old one with one piece inserted (a one-line JSON file too)."""
+    n = min(len(old), len(new))
+    p = next((i for i in range(n) if old[i] != new[i]), n)
+    q = next((i for i in range(n - p) if old[-1 - i] != new[-1 - i]), n - p)
+    return p + q >= len(old)
+
+
+def changed_lines(old: bytes, new: bytes, encoding: str) -> int:
+    """Lines of the original that the rewrite did not keep byte for byte (line endings,
+    escapes, layout): the user is told, since only a step was meant to be added."""
+    if only_inserted(old, new):
+        return 0
+    a = [_COMMA.sub(r"\1", x) for x in old.decode(encoding, "replace").splitlines(keepends=True)]
+    b = [_COMMA.sub(r"\1", x) for x in new.decode(encoding, "replace").splitlines(keepends=True)]
+    kept = sum(block.size for block in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+    return len(a) - kept
+
+
 def _step_count(record, household: str | None) -> int:
     if household is None:
         return len(record.steps)
@@ -335,13 +401,14 @@ def _add_step_locked(path: Path, given: Path, kind: str, date: str | None, doc: 
 
     old_bytes = path.read_bytes()
     original = _read(path)
-    reformatted = 0
     if path.suffix.lower() == ".json":
         text = _json_text(original, step, household, file)
     else:
-        text, reformatted = _yaml_text(original, step, household, file)
+        text, _ = _yaml_text(original, step, household, file)
+    new_bytes = _encode(original, text)
+    reformatted = changed_lines(old_bytes, new_bytes, original.encoding)
     mode = stat.S_IMODE(path.stat().st_mode)
-    tmp = _write_temp(path, given, _encode(original, text), mode)
+    tmp = _write_temp(path, given, new_bytes, mode)
     try:
         try:
             written = load_record(tmp).record
