@@ -309,6 +309,7 @@ class LedgerRow:
     row: int
     sheet_type: str | None                            # from the sheet name, if it names a type
     cells: tuple[tuple[str, str, Any], ...]           # (header, column letter, value)
+    problems: tuple[tuple[str, str], ...] = ()        # (cell, why): cells read as empty that are not
 
     @property
     def location(self) -> str:
@@ -367,6 +368,7 @@ def read_items(path: Path) -> Iterator[LedgerRow | SheetIssue]:
     is then nothing to check in it), or has more rows than the limit."""
     wb = _open(path)
     name = str(path)
+    parts = _parts(path)
     found = issued = False
     rows_seen, limit = 0, max_rows()
     data_rows = 0
@@ -395,18 +397,27 @@ def read_items(path: Path) -> Iterator[LedgerRow | SheetIssue]:
                 yield SheetIssue(name, ws.title, f"sheet {ws.title}: column(s) {cols} are not ledger columns; "
                                  "their values were kept out of the check", error=False)
             number = at + 1
+            facts = _facts(path, ws.title, parts)
+            merged = _Merged(facts.merges, number)
+            uncached: dict[int, list[int]] = {}
+            for r, c in facts.uncached:
+                uncached.setdefault(r, []).append(c)
             for row in _chain(head[at + 1:], rows):
                 number += 1
                 rows_seen += 1
                 if rows_seen > limit:
                     raise InputError(name, f"the workbook has more than {limit:,} rows; split the ledger, or set "
                                      "COMPLIANCE_MAX_LEDGER_ROWS to raise the limit", f"{ws.title}!{number}:{number}")
+                row = merged.fill(number, row)
                 cells = tuple((headers[i] if i < len(headers) else "", _letter(i + 1), _bounded(v))
                               for i, v in enumerate(row)
                               if i not in ignored and v is not None and not (isinstance(v, str) and not v.strip()))
-                if cells:
+                problems = tuple((f"{_letter(c)}{number}", "the cell holds a formula with no saved value (the "
+                                  "file was not saved by Excel, or calculation is off); open it in Excel and save "
+                                  "it, or type the value") for c in sorted(uncached.get(number, ())) if c - 1 not in ignored)
+                if cells or problems:
                     data_rows += 1
-                    yield LedgerRow(name, ws.title, number, sheet_type, cells)
+                    yield LedgerRow(name, ws.title, number, sheet_type, cells, problems)
     finally:
         wb.close()
     if not found and not issued:
@@ -415,6 +426,56 @@ def read_items(path: Path) -> Iterator[LedgerRow | SheetIssue]:
     if found and not data_rows:
         raise InputError(name, "the ledger holds no records (no data rows under the header); fill in a row per "
                          "decision, or leave the file out")
+
+
+def _parts(path: Path) -> dict[str, str]:
+    from .workbook import sheet_parts
+    try:
+        return sheet_parts(path)
+    except Exception:  # noqa: BLE001 - openpyxl read the workbook; without the map only the extra checks go
+        return {}
+
+
+def _facts(path: Path, title: str, parts: dict[str, str]):
+    from .workbook import SheetFacts, sheet_facts
+    if title not in parts:
+        return SheetFacts()
+    try:
+        return sheet_facts(path, parts[title])
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged sheet is reported by the row reader itself
+        return SheetFacts()
+
+
+class _Merged:
+    """Merged ranges below the header: a covered cell reads as its range's top-left value
+    (Excel shows that value across the range; openpyxl gives None)."""
+
+    def __init__(self, merges: list[tuple[int, int, int, int]], header_row: int):
+        self.pending = [m for m in merges if m[2] > header_row]       # sorted by first row
+        self.active: list[tuple[int, int, int, int]] = []
+        self.values: dict[tuple, Any] = {}
+
+    def fill(self, number: int, row: tuple) -> tuple:
+        while self.pending and self.pending[0][0] <= number:
+            self.active.append(self.pending.pop(0))
+        self.active = [m for m in self.active if m[2] >= number]
+        if not self.active:
+            return row
+        values = list(row)
+        for m in self.active:
+            r1, c1, _r2, c2 = m
+            if number == r1:
+                self.values[m] = values[c1 - 1] if c1 - 1 < len(values) else None
+            top_left = self.values.get(m)
+            if top_left is None:
+                continue
+            values += [None] * (c2 - len(values))
+            for c in range(c1, c2 + 1):
+                if (number, c) != (r1, c1) and values[c - 1] is None:
+                    values[c - 1] = top_left
+        return tuple(values)
 
 
 def _no_header(path: str, sheet: str, head: list[tuple]) -> SheetIssue:
@@ -562,6 +623,8 @@ def row_data(row: LedgerRow) -> tuple[dict, dict[str, str]]:
     if record_type is None:
         raise _CellError(f"A{row.row}", f"no record type: add a {TYPE_HEADER} column, or name the sheet "
                          + " / ".join(TYPE_SHEETS.values()))
+    if row.problems:
+        raise _CellError(*row.problems[0])
     index = header_index(record_type)
     data: dict[str, Any] = {"format": FORMAT, "type": record_type}
     cells: dict[str, str] = {}

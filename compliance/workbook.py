@@ -10,7 +10,9 @@ Every failure, from the zip to the XML inside, becomes one InputError naming the
 """
 from __future__ import annotations
 
+import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
@@ -80,3 +82,72 @@ def damage(e: BaseException) -> str:
 
 
 _REFUSED_XML = {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "NotSupportedError"}
+
+
+# ----------------------------------------------------------------- what openpyxl's values hide
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+MAX_MERGES = 10_000
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
+
+
+@dataclass
+class SheetFacts:
+    """Cells whose value the read-only reader shows as empty although they are not."""
+
+    uncached: set[tuple[int, int]] = field(default_factory=set)     # formulas with no saved value
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)   # (row1, col1, row2, col2)
+
+
+def sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet title → its XML part in the zip (from workbook.xml and its relationships)."""
+    from defusedxml.ElementTree import fromstring
+    with zipfile.ZipFile(path) as z:
+        book = fromstring(z.read("xl/workbook.xml"))
+        rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
+    out = {}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        out[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return out
+
+
+def sheet_facts(path: Path, part: str) -> SheetFacts:
+    """One streaming pass over a sheet's XML (constant memory): formulas without a cached
+    value, and merged ranges. Raises InputError for more than MAX_MERGES merged ranges."""
+    from defusedxml.ElementTree import iterparse
+    facts = SheetFacts()
+    with zipfile.ZipFile(path) as z, z.open(part) as f:
+        for _event, el in iterparse(f):
+            if el.tag == f"{_MAIN}c":
+                formula, value = el.find(f"{_MAIN}f"), el.find(f"{_MAIN}v")
+                if formula is not None and (value is None or not (value.text or "")):
+                    at = cell_position(el.get("r", ""))
+                    if at:
+                        facts.uncached.add(at)
+                el.clear()
+            elif el.tag == f"{_MAIN}row":
+                el.clear()
+            elif el.tag == f"{_MAIN}mergeCell":
+                corners = [cell_position(c) for c in el.get("ref", "").split(":")]
+                if len(corners) == 2 and all(corners):
+                    (r1, c1), (r2, c2) = corners
+                    facts.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+                if len(facts.merges) > MAX_MERGES:
+                    raise InputError(str(path), f"a sheet has more than {MAX_MERGES:,} merged ranges; unmerge the "
+                                     "cells of the ledger's rows")
+    facts.merges.sort()
+    return facts
+
+
+def cell_position(ref: str) -> tuple[int, int] | None:
+    """'C7' → (7, 3)."""
+    m = _REF.match(ref.upper())
+    if not m:
+        return None
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col

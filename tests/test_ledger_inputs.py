@@ -69,3 +69,27 @@ def test_row_and_value_limits(tmp_path, monkeypatch):
     monkeypatch.setenv("COMPLIANCE_MAX_LEDGER_ROWS", "3")
     recs = run_json([tmp_path / "l.xlsx"])["records"]
     assert len(recs) == 4 and recs[-1]["status"] == "error" and "more than 3 rows" in recs[-1]["error"]["message"]
+
+
+def test_a_formula_without_a_saved_value_is_reported_not_read_as_empty(tmp_path):
+    headers = write_sheet(tmp_path / "l.xlsx", [{**HAND_ROW, "被征收户数": "=300+12"}])
+    letter = ledger._letter(headers.index("被征收户数") + 1)
+    rec = run_json([tmp_path / "l.xlsx"])["records"][0]
+    assert rec["status"] == "error" and rec["id"] == "LG-1"
+    assert rec["error"]["location"] == f"{SHEET}!{letter}2" and "formula with no saved value" in rec["error"]["message"]
+
+
+def test_cells_covered_by_a_merge_read_the_merged_value(tmp_path):
+    from openpyxl import load_workbook
+    rows = [{**HAND_ROW, "记录编号": f"LG-{i}"} for i in range(3)]
+    headers = write_sheet(tmp_path / "l.xlsx", rows)
+    col = headers.index("决定机关") + 1
+    wb = load_workbook(tmp_path / "l.xlsx")
+    ws = wb.active
+    for r in (3, 4):
+        ws.cell(row=r, column=col).value = None
+    ws.merge_cells(start_row=2, start_column=col, end_row=4, end_column=col)
+    wb.save(tmp_path / "l.xlsx")
+    recs = run_json([tmp_path / "l.xlsx"])["records"]
+    assert [r["error"] for r in recs] == [None, None, None]
+    assert all(ledger.load_row(r).record.issuer.name == HAND_ROW["决定机关"] for r in ledger.read_ledger(tmp_path / "l.xlsx"))
