@@ -876,6 +876,7 @@ class LedgerWriter:
     def __init__(self, types: tuple[str, ...] = tuple(TYPE_SHEETS)):
         from openpyxl import Workbook
         self.wb = Workbook(write_only=True)
+        self.extent: dict[str, tuple[int, int]] = {}       # sheet title -> (rows, columns) written
         self._instructions(self.wb.create_sheet(INSTRUCTIONS_SHEET))
         self.sheets = {t: self._sheet(t) for t in types}
 
@@ -907,7 +908,7 @@ class LedgerWriter:
             header.append(cell)
         ws.row_dimensions[1].height = 45
         ws.freeze_panes = "B2"
-        ws.append(header)
+        self._append(ws, header)
         return ws
 
     def _instructions(self, ws) -> None:
@@ -917,19 +918,19 @@ class LedgerWriter:
             ws.column_dimensions[letter].width = width
         title = WriteOnlyCell(ws, value="征收决定及重大事项台账 · 填写说明（台账格式第 1 版）")
         title.font = Font(bold=True, size=14)
-        ws.append([title])
+        self._append(ws, [title])
         for line in INSTRUCTIONS:
-            ws.append([line])
-        ws.append([])
+            self._append(ws, [line])
+        self._append(ws, [])
         heads = []
         for head in ("工作表", "列名", "字段", "类型", "可选值"):
             cell = WriteOnlyCell(ws, value=head)
             cell.font = Font(bold=True)
             heads.append(cell)
-        ws.append(heads)
+        self._append(ws, heads)
         for record_type, sheet in TYPE_SHEETS.items():
             for col in layout(record_type):
-                ws.append([sheet, col.header, col.key, _type_words(col.ftype), "、".join(col.choices)])
+                self._append(ws, [sheet, col.header, col.key, _type_words(col.ftype), "、".join(col.choices)])
 
     def add(self, record: Record) -> list[str]:
         """Append a record, or return what the ledger cannot hold (then nothing is appended)."""
@@ -946,8 +947,15 @@ class LedgerWriter:
                 row.append(cell)
             else:
                 row.append(value)
-        ws.append(row)
+        self._append(ws, row)
         return lost
+
+    def _append(self, ws, row: list) -> None:
+        """Append a row and keep the sheet's extent: write-only mode writes no <dimension>,
+        which readers need to size the sheet (added on save)."""
+        ws.append(row)
+        rows, cols = self.extent.get(ws.title, (0, 0))
+        self.extent[ws.title] = (rows + 1, max(cols, len(row)))
 
     def discard(self) -> None:
         """Drop an unsaved workbook quietly (its sheets' writers would complain at exit)."""
@@ -955,9 +963,14 @@ class LedgerWriter:
             ws.close()
 
     def save(self, path: Path) -> None:
+        import tempfile
         from .atomic import atomic_writer
-        with atomic_writer(path, binary=True) as f:
-            self.wb.save(f)
+        from .workbook import with_dimensions
+        dims = {title: f"A1:{_letter(max(cols, 1))}{max(rows, 1)}" for title, (rows, cols) in self.extent.items()}
+        with tempfile.TemporaryFile() as raw, atomic_writer(path, binary=True) as f:
+            self.wb.save(raw)
+            raw.seek(0)
+            with_dimensions(raw, f, dims)
 
 
 INSTRUCTIONS = [

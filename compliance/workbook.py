@@ -100,8 +100,9 @@ class SheetFacts:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)   # (row1, col1, row2, col2)
 
 
-def sheet_parts(path: Path) -> dict[str, str]:
-    """Sheet title → its XML part in the zip (from workbook.xml and its relationships)."""
+def sheet_parts(path) -> dict[str, str]:
+    """Sheet title → its XML part in the zip (from workbook.xml and its relationships);
+    `path` is a path or a binary file."""
     from defusedxml.ElementTree import fromstring
     with zipfile.ZipFile(path) as z:
         book = fromstring(z.read("xl/workbook.xml"))
@@ -151,3 +152,26 @@ def cell_position(ref: str) -> tuple[int, int] | None:
     for ch in m.group(1):
         col = col * 26 + ord(ch) - 64
     return int(m.group(2)), col
+
+
+_BEFORE_DIMENSION = re.compile(rb"<(?:sheetViews|sheetFormatPr|cols|sheetData)\b")
+
+
+def with_dimensions(src, dst, dims: dict[str, str]) -> None:
+    """Copy the workbook zip `src` to `dst`, giving each sheet in `dims` (title → A1:K20) the
+    <dimension> element openpyxl's write-only mode leaves out. A sheet's opening is patched
+    and the rest streamed, so a large sheet is never held in memory."""
+    import shutil
+    parts = {part: dims[title] for title, part in sheet_parts(src).items() if title in dims}
+    src.seek(0)
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            with zin.open(info) as fin, zout.open(info.filename, "w", force_zip64=True) as fout:
+                if info.filename in parts:
+                    head = fin.read(1 << 16)
+                    m = _BEFORE_DIMENSION.search(head)
+                    if m and b"<dimension" not in head[: m.start()]:
+                        ref = parts[info.filename].encode()
+                        head = head[: m.start()] + b'<dimension ref="' + ref + b'"/>' + head[m.start():]
+                    fout.write(head)
+                shutil.copyfileobj(fin, fout)

@@ -93,3 +93,19 @@ def test_cells_covered_by_a_merge_read_the_merged_value(tmp_path):
     recs = run_json([tmp_path / "l.xlsx"])["records"]
     assert [r["error"] for r in recs] == [None, None, None]
     assert all(ledger.load_row(r).record.issuer.name == HAND_ROW["决定机关"] for r in ledger.read_ledger(tmp_path / "l.xlsx"))
+
+
+def test_written_ledgers_have_correct_dimensions(tmp_path):
+    from openpyxl import load_workbook
+    from compliance.records import load_record
+    from .test_ledger import EXAMPLES
+    writer = ledger.LedgerWriter()
+    for name in ("expropriation.yaml", "expropriation.yaml"):
+        writer.add(load_record(EXAMPLES / name).record)
+    writer.save(tmp_path / "l.xlsx")
+    wb = load_workbook(tmp_path / "l.xlsx", read_only=True)
+    ws = wb[SHEET]
+    assert ws.calculate_dimension() == f"A1:{ledger._letter(len(ledger.layout('expropriation_decision')))}3"
+    assert ws.max_row == 3 and wb[ledger.INSTRUCTIONS_SHEET].max_row > 10
+    wb.close()
+    assert ledger.count_rows(tmp_path / "l.xlsx") >= 2
