@@ -659,3 +659,10 @@ def test_hostile_ledger_is_one_input_error_and_the_batch_goes_on(tmp_path, name,
     assert records[0]["status"] == "error" and records[1]["status"] != "error"
     message = records[0]["error"]["message"]
     assert all(w in message for w in words), message
+
+
+def test_fuzz_ledgers_short_run():
+    """Mutated exported ledgers: discovery, reading and row validation never crash."""
+    import fuzz_ledgers
+
+    fuzz_ledgers.hypothesis_run(fuzz_ledgers.Target(), int(os.environ.get("FUZZ_EXAMPLES", "60")))
