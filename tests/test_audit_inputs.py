@@ -8,7 +8,6 @@ import functools
 import io
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,7 +20,6 @@ from compliance import audit
 from compliance.formats.audit_base import AuditMeta, rule_rows, writer_class
 from compliance.rulebook import load_rulebook
 
-from .conftest import ROOT
 from .test_audit import load_generator, record_text
 
 CLI = [sys.executable, "-m", "compliance"]

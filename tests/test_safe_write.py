@@ -177,7 +177,6 @@ def test_a_read_only_backup_is_kept(tmp_path):
 
 
 # ----------------------------------------------------------------- 17. read-only directory
-@pytest.mark.skipif(os.geteuid() == 0 and sys.platform != "linux", reason="needs a read-only bind or non-root")
 def test_a_directory_where_no_temporary_file_can_be_made_is_an_input_error(tmp_path, monkeypatch):
     import tempfile
     path = record_copy(tmp_path)
