@@ -13,6 +13,7 @@ import heapq
 import multiprocessing as mp
 import os
 import signal
+import stat
 import traceback
 from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
@@ -28,11 +29,13 @@ from .errors import InputError
 from .evaluate import NOT_EVALUABLE, SATISFIED, VIOLATED, WAIVED, Evaluator
 from .formats.audit_base import place
 from .formats.json_report import record_dict
+from .lifecycle import default_signals, die_with_parent
 from .models import Record
 from .records import LoadedRecord, load_record
 from . import severity as sev
 from .report import Checker
 from .rulebook import Rulebook, load_rulebook
+from .workbook import damage
 
 RECORD_SUFFIXES = {".yaml", ".yml", ".json"}
 LEDGER_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -47,7 +50,7 @@ NO_MONTH = "none"
 class Task:
     """One unit of work: a record file, a ledger row, or an input already known to be bad."""
 
-    kind: str                                  # file | row | error
+    kind: str                                  # file | row | error | note
     path: str
     row: ledger.LedgerRow | None = None
     error: tuple[str, str | None] | None = None  # (message, location)
@@ -55,20 +58,75 @@ class Task:
 
 @dataclass
 class Inputs:
-    sources: list[tuple[str, Path]]            # (file | ledger | missing | special | empty, path), in report order
+    sources: list[tuple[str, Path]]            # (file | ledger | missing | special | empty | unreadable, path)
     estimate: int                              # tasks expected, for the progress bar
     notes: list[str] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)   # unreadable directory -> why
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Record files under a directory, in a stable (sorted) order."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+REPORT_MARKERS = ('"format": "compliance-report/1"', '"name": "compliance"')
+_SARIF = '"$schema": "https://json.schemastore.org/sarif-'
+
+
+def is_report(path: Path) -> bool:
+    """A report this tool wrote (JSON or SARIF), recognised by its opening: a report saved
+    into the audited folder must not be read back as a broken record on the next run."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))   # a FIFO must not block the walk
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    if not head.lstrip().startswith("{"):
+        return False
+    return REPORT_MARKERS[0] in head or (_SARIF in head and REPORT_MARKERS[1] in head)
+
+
+def _walk(root: Path, unreadable: dict[str, str], notes: list[str]) -> Iterator[Path]:
+    """Record files under a directory, in a stable (sorted) order. Directory links are
+    followed once (a loop is noted, not followed); a directory that cannot be listed is
+    reported in `unreadable` (path -> reason)."""
+    seen: dict[tuple[int, int], str] = {}
+    try:
+        st = root.stat()
+        seen[(st.st_dev, st.st_ino)] = str(root)
+    except OSError:
+        pass
+
+    def failed(e: OSError) -> None:
+        unreadable[e.filename if isinstance(e.filename, str) else str(e.filename)] = e.strerror or str(e)
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=failed, followlinks=True):
+        keep = []
+        for d in sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")):
+            full = os.path.join(dirpath, d)
+            try:
+                st = os.stat(full)
+            except OSError as e:
+                unreadable[full] = e.strerror or str(e)
+                continue
+            key = (st.st_dev, st.st_ino)
+            if key in seen:
+                notes.append(f"{full}: a link to {seen[key]}, which is read already; not read twice")
+                continue
+            seen[key] = full
+            keep.append(d)
+        dirnames[:] = keep
         for name in sorted(filenames):
             if name.startswith(".") or name.endswith(".expected.yaml"):
                 continue
             if Path(name).suffix.lower() in RECORD_SUFFIXES:
-                yield Path(dirpath) / name
+                path = Path(dirpath) / name
+                if is_report(path):
+                    notes.append(f"{path}: a report written by compliance, not a record; skipped")
+                    continue
+                yield path
 
 
 def discover(paths: Iterable[Path | str]) -> Inputs:
@@ -78,6 +136,7 @@ def discover(paths: Iterable[Path | str]) -> Inputs:
     seen: set[str] = set()
     estimate = 0
     notes: list[str] = []
+    reasons: dict[str, str] = {}
 
     def add(kind: str, path: Path) -> None:
         nonlocal estimate
@@ -92,14 +151,18 @@ def discover(paths: Iterable[Path | str]) -> Inputs:
         path = Path(raw)
         if path.is_dir():
             found = 0
-            for p in _walk(path):
+            unreadable: dict[str, str] = {}
+            for p in _walk(path, unreadable, notes):
                 add("file" if p.is_file() else "special", p)
                 found += 1
-            skipped = sorted(p for p in path.rglob("*.xlsx") if not p.name.startswith("~$"))
+            for where, why in unreadable.items():
+                reasons[str(Path(where))] = why
+                add("unreadable", Path(where))
+            skipped = sorted(p for p in _rglob_xlsx(path) if not p.name.startswith("~$"))
             if skipped:
                 notes.append(f"{path}: {len(skipped)} .xlsx file(s) in the directory were not read "
                              f"(ledgers are read only when named, e.g. {skipped[0]})")
-            if not found:
+            if not found and not unreadable:
                 add("empty", path)
         elif not path.exists():
             add("missing", path)
@@ -109,7 +172,14 @@ def discover(paths: Iterable[Path | str]) -> Inputs:
             add("ledger", path)
         else:
             add("file", path)
-    return Inputs(sources, estimate, notes)
+    return Inputs(sources, estimate, notes, reasons)
+
+
+def _rglob_xlsx(path: Path) -> list[Path]:
+    try:
+        return list(path.rglob("*.xlsx"))
+    except OSError:
+        return []
 
 
 def tasks(inputs: Inputs) -> Iterator[Task]:
@@ -124,6 +194,10 @@ def tasks(inputs: Inputs) -> Iterator[Task]:
             yield Task("error", name, error=("not a regular file (a pipe, socket or device); it was not read", None))
         elif kind == "empty":
             yield Task("error", name, error=("no .yaml, .yml or .json record files in this directory", None))
+        elif kind == "unreadable":
+            why = inputs.reasons.get(name, "cannot be read")
+            yield Task("error", name, error=(f"the directory cannot be read ({why}); its records were not checked; "
+                                             "fix its permissions", None))
         else:
             yield from _ledger_tasks(path)
 
@@ -131,14 +205,18 @@ def tasks(inputs: Inputs) -> Iterator[Task]:
 def _ledger_tasks(path: Path) -> Iterator[Task]:
     last = None
     try:
-        for row in ledger.read_ledger(path):
-            last = row
-            yield Task("row", str(path), row=row)
+        for item in ledger.read_items(path):
+            if isinstance(item, ledger.SheetIssue):
+                yield Task("error" if item.error else "note", str(path), error=(item.message, item.location))
+                continue
+            last = item
+            yield Task("row", str(path), row=item)
     except InputError as e:
         yield Task("error", str(path), error=(e.message, e.location))
     except Exception as e:  # noqa: BLE001 - a damaged workbook must not stop the batch
         where = f"after {last.sheet}!{last.row}:{last.row}" if last else None
-        yield Task("error", str(path), error=(f"the workbook could not be read further ({type(e).__name__}: {e})", where))
+        yield Task("error", str(path), error=(f"the workbook could not be read further ({damage(e)}); "
+                                              "save it again from Excel", where))
 
 
 # ----------------------------------------------------------------- checking one input
@@ -200,6 +278,8 @@ class Worker:
         self.checker = Checker(self.evaluator)
 
     def check(self, task: Task) -> dict:
+        if task.kind == "note":
+            return {"note": f"{task.path}: {task.error[0]}"}
         try:
             return self._check(task)
         except Exception as e:  # noqa: BLE001 - one record's internal error must not stop the batch
@@ -242,7 +322,8 @@ class Worker:
 
 
 def _error_record(task: Task, error: InputError, lang: str) -> dict:
-    return {"file": task.path, "id": None, "type": None, "title": None, "profile": None, "status": "error",
+    rid, rtype = ledger.row_identity(task.row) if task.row else (None, None)
+    return {"file": task.path, "id": rid, "type": rtype, "title": None, "profile": None, "status": "error",
             "error": error.as_dict(lang), "findings": [], "notes": [],
             "location": task.row.location if task.row else None, "decision_date": None}
 
@@ -252,9 +333,12 @@ _PARENT_RULEBOOK: Rulebook | None = None   # inherited by forked workers (parsin
 _WORKER: Worker | None = None
 
 
-def _init_worker(options: Options) -> None:
+def _init_worker(options: Options, parent: int | None = None) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
+    default_signals()
+    if parent is not None:
+        die_with_parent(parent)                    # a parent killed by -9 must not leave workers behind
     _WORKER = Worker(options, _PARENT_RULEBOOK)   # None under spawn: the worker loads the rules itself
 
 
@@ -289,7 +373,8 @@ def execute(items: Iterable[Task], options: Options, jobs: int = 1, rulebook: Ru
 
 
 def _new_pool(options: Options, jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker, initargs=(options,))
+    return ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker,
+                               initargs=(options, os.getpid()))
 
 
 def _parallel(items: Iterator[Task], options: Options, jobs: int, chunk_size: int) -> Iterator[dict]:
@@ -452,10 +537,11 @@ class Outcome:
 
 def run(paths: Iterable[Path | str], options: Options, writer, jobs: int = 1,
         progress: Callable[[int], None] | None = None, on_start: Callable[[int], None] | None = None,
-        rulebook: Rulebook | None = None) -> Outcome:
-    """Check every input and feed the writer (begin, record/excluded in input order, end)."""
+        rulebook: Rulebook | None = None, inputs: Inputs | None = None) -> Outcome:
+    """Check every input and feed the writer (begin, record/excluded in input order, end).
+    `inputs`: what discover(paths) found, when the caller looked already."""
     book = rulebook or load_rulebook(Path(options.rules_dir) if options.rules_dir else None)
-    inputs = discover(paths)
+    inputs = inputs or discover(paths)
     if on_start:
         on_start(inputs.estimate)
     summary = Summary(book, options.lang)
@@ -465,7 +551,9 @@ def run(paths: Iterable[Path | str], options: Options, writer, jobs: int = 1,
     writer.begin()
     chunk = max(1, min(16, inputs.estimate // (jobs * 16) or 1))
     for result in execute(tasks(inputs), options, jobs, book, chunk):
-        if "excluded" in result:
+        if "note" in result:
+            summary.notes.append(result["note"])
+        elif "excluded" in result:
             item = result["excluded"]
             summary.exclude(item)
             writer.excluded(item)

@@ -58,12 +58,14 @@ class InputError(Exception):
         return (_text(first, "zh"), _text(first, "en"))
 
     def lines(self, lang: str = "zh") -> list[str]:
-        """One line per problem: file:place: message."""
-        return [f"{self.file}:{loc}: {_text(m, lang)}" if loc else f"{self.file}: {_text(m, lang)}"
+        """One line per problem: file:place: message (printed on terminals: no escape sequences
+        from file names or values)."""
+        from .terminal import safe_line
+        return [safe_line(f"{self.file}:{loc}: {_text(m, lang)}" if loc else f"{self.file}: {_text(m, lang)}")
                 for m, loc in self.problems]
 
     def __str__(self) -> str:
-        return self.lines()[0] if len(self.problems) == 1 else "\n".join(self.lines())
+        return "\n".join(self.lines())
 
     def as_dict(self, lang: str = "zh") -> dict:
         """The first problem (the contract's message and location), then every problem."""

@@ -25,8 +25,8 @@ equivalent YAML record give the same findings; its errors are located as `Sheet!
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
-import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +37,7 @@ from pydantic import ValidationError
 from . import vocabulary as voc
 from .dates import RecordDate
 from .errors import InputError
+from .ledger_extra import EXTRA, EXTRA_HEADER, EXTRA_KEY, dumps, loads, merge, plain, step_fits, text_survives
 from .models import FORMAT, NestedValidationError, Record, suggest, validate_record
 from .records import LoadedRecord
 
@@ -223,7 +224,7 @@ def layout(record_type: str) -> tuple[Column, ...]:
     # Record fields added to the format after this layout: a column under their key, so that
     # export keeps them (a Chinese header belongs in RECORD_COLUMNS).
     cols += [c for c in header_index(record_type).values() if c.ftype == RAW and c.header == c.key]
-    return tuple(cols) + _step_layout(record_type)
+    return tuple(cols) + _step_layout(record_type) + (EXTRA_COLUMN,)
 
 
 @lru_cache(maxsize=None)
@@ -243,6 +244,7 @@ def _step_layout(record_type: str) -> tuple[Column, ...]:
 
 
 RAW = "raw"   # a record field without a layout column: the cell's value goes to validation as it is
+EXTRA_COLUMN = Column(EXTRA_HEADER, EXTRA_KEY, EXTRA, None, EXTRA_KEY)
 
 _NOT_COLUMNS = {"format", "type", "steps", "household_entries", "waivers"}
 
@@ -264,6 +266,7 @@ def header_index(record_type: str) -> dict[str, Column]:
     for h, key, ftype, _types in RECORD_COLUMNS:
         col = Column(h, key, ftype, None, key)
         index[h] = index[key] = col
+    index[EXTRA_HEADER] = index[EXTRA_KEY] = EXTRA_COLUMN
     for kind in voc.KINDS_BY_TYPE[record_type].values():
         label = short_label(kind)
         for f, ftype in kind.all_fields.items():
@@ -282,6 +285,7 @@ class LedgerRow:
     row: int
     sheet_type: str | None                            # from the sheet name, if it names a type
     cells: tuple[tuple[str, str, Any], ...]           # (header, column letter, value)
+    problems: tuple[tuple[str, str], ...] = ()        # (cell, why): cells read as empty that are not
 
     @property
     def location(self) -> str:
@@ -297,18 +301,8 @@ def _letter(n: int) -> str:
 
 
 def _open(path: Path):
-    from openpyxl import load_workbook
-    name = str(path)
-    if path.suffix.lower() == ".xls":
-        raise InputError(name, "an old .xls workbook; save it as .xlsx (Excel 2007 or later)")
-    try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise InputError(name, "no such file; check the path") from None
-    except PermissionError:
-        raise InputError(name, "cannot read the file (permission denied)") from None
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise InputError(name, f"not a readable .xlsx workbook ({type(e).__name__}); save it again from Excel") from None
+    from .workbook import open_workbook
+    return open_workbook(path)
 
 
 def _header_row(rows: list[tuple]) -> int | None:
@@ -318,13 +312,46 @@ def _header_row(rows: list[tuple]) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class SheetIssue:
+    """A sheet (or part of one) that was not read, and why: an error (a failed input) or a note."""
+
+    path: str
+    sheet: str
+    message: str
+    error: bool = True
+    location: str | None = None
+
+
+DEFAULT_MAX_ROWS = 200_000     # rows scanned per workbook, empty ones included
+
+
+def max_rows() -> int:
+    from .loader import env_limit
+    return env_limit("COMPLIANCE_MAX_LEDGER_ROWS", DEFAULT_MAX_ROWS, "a count such as 200000")
+
+
 def read_ledger(path: Path) -> Iterator[LedgerRow]:
-    """The data rows of every ledger sheet, streamed. Raises InputError when the file cannot be
-    read or holds no ledger sheet (there is then nothing to check in it)."""
+    """The data rows of every ledger sheet, streamed (sheet problems left out: see read_items)."""
+    for item in read_items(path):
+        if isinstance(item, LedgerRow):
+            yield item
+
+
+def read_items(path: Path) -> Iterator[LedgerRow | SheetIssue]:
+    """Every sheet's data rows, or the reason a sheet was not read, streamed. Raises
+    InputError when the file cannot be read, holds no ledger sheet or no data row (there
+    is then nothing to check in it), or has more rows than the limit."""
     wb = _open(path)
-    found = False
+    name = str(path)
+    parts = _parts(path)
+    found = issued = False
+    rows_seen, limit = 0, max_rows()
+    data_rows = 0
     try:
         for ws in wb.worksheets:
+            if ws.title.strip() == INSTRUCTIONS_SHEET:
+                continue
             rows = ws.iter_rows(values_only=True)
             head = []
             for row in rows:
@@ -333,22 +360,135 @@ def read_ledger(path: Path) -> Iterator[LedgerRow]:
                     break
             at = _header_row(head)
             if at is None:
+                issue = _no_header(name, ws.title, head)
+                issued = issued or issue.error
+                yield issue
                 continue
             found = True
             headers = [str(v).strip() if v is not None else "" for v in head[at]]
-            sheet_type = next((t for t, name in TYPE_SHEETS.items() if ws.title.strip() in (name, t)), None)
+            sheet_type = next((t for t, title in TYPE_SHEETS.items() if ws.title.strip() in (title, t)), None)
+            ignored = _foreign_columns(headers, sheet_type)
+            if ignored:
+                cols = "、".join(f"{headers[i]} ({_letter(i + 1)})" for i in sorted(ignored))
+                yield SheetIssue(name, ws.title, f"sheet {ws.title}: column(s) {cols} are not ledger columns; "
+                                 "their values were kept out of the check", error=False)
             number = at + 1
+            facts = _facts(path, ws.title, parts)
+            merged = _Merged(facts.merges, number)
+            uncached: dict[int, list[int]] = {}
+            for r, c in facts.uncached:
+                uncached.setdefault(r, []).append(c)
             for row in _chain(head[at + 1:], rows):
                 number += 1
-                cells = tuple((headers[i] if i < len(headers) else "", _letter(i + 1), v)
-                              for i, v in enumerate(row) if v is not None and not (isinstance(v, str) and not v.strip()))
-                if cells:
-                    yield LedgerRow(str(path), ws.title, number, sheet_type, cells)
+                rows_seen += 1
+                if rows_seen > limit:
+                    raise InputError(name, f"the workbook has more than {limit:,} rows; split the ledger, or set "
+                                     "COMPLIANCE_MAX_LEDGER_ROWS to raise the limit", f"{ws.title}!{number}:{number}")
+                row = merged.fill(number, row)
+                cells = tuple((headers[i] if i < len(headers) else "", _letter(i + 1), _bounded(v))
+                              for i, v in enumerate(row)
+                              if i not in ignored and v is not None and not (isinstance(v, str) and not v.strip()))
+                problems = tuple((f"{_letter(c)}{number}", "the cell holds a formula with no saved value (the "
+                                  "file was not saved by Excel, or calculation is off); open it in Excel and save "
+                                  "it, or type the value") for c in sorted(uncached.get(number, ())) if c - 1 not in ignored)
+                if cells or problems:
+                    data_rows += 1
+                    yield LedgerRow(name, ws.title, number, sheet_type, cells, problems)
     finally:
         wb.close()
-    if not found:
-        raise InputError(str(path), f"no ledger sheet: no header row with a {ID_HEADER} column in the first five rows; "
+    if not found and not issued:
+        raise InputError(name, f"no ledger sheet: no header row with a {ID_HEADER} column in the first five rows; "
                          "see `compliance template`")
+    if found and not data_rows:
+        raise InputError(name, "the ledger holds no records (no data rows under the header); fill in a row per "
+                         "decision, or leave the file out")
+
+
+def _parts(path: Path) -> dict[str, str]:
+    from .workbook import sheet_parts
+    try:
+        return sheet_parts(path)
+    except Exception:  # noqa: BLE001 - openpyxl read the workbook; without the map only the extra checks go
+        return {}
+
+
+def _facts(path: Path, title: str, parts: dict[str, str]):
+    from .workbook import SheetFacts, sheet_facts
+    if title not in parts:
+        return SheetFacts()
+    try:
+        return sheet_facts(path, parts[title])
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged sheet is reported by the row reader itself
+        return SheetFacts()
+
+
+class _Merged:
+    """Merged ranges below the header: a covered cell reads as its range's top-left value
+    (Excel shows that value across the range; openpyxl gives None)."""
+
+    def __init__(self, merges: list[tuple[int, int, int, int]], header_row: int):
+        self.pending = [m for m in merges if m[2] > header_row]       # sorted by first row
+        self.active: list[tuple[int, int, int, int]] = []
+        self.values: dict[tuple, Any] = {}
+
+    def fill(self, number: int, row: tuple) -> tuple:
+        while self.pending and self.pending[0][0] <= number:
+            self.active.append(self.pending.pop(0))
+        self.active = [m for m in self.active if m[2] >= number]
+        if not self.active:
+            return row
+        values = list(row)
+        for m in self.active:
+            r1, c1, _r2, c2 = m
+            if number == r1:
+                self.values[m] = values[c1 - 1] if c1 - 1 < len(values) else None
+            top_left = self.values.get(m)
+            if top_left is None:
+                continue
+            values += [None] * (c2 - len(values))
+            for c in range(c1, c2 + 1):
+                if (number, c) != (r1, c1) and values[c - 1] is None:
+                    values[c - 1] = top_left
+        return tuple(values)
+
+
+def _no_header(path: str, sheet: str, head: list[tuple]) -> SheetIssue:
+    values = [str(v).strip() for row in head for v in row if v is not None and str(v).strip()]
+    if not values:
+        return SheetIssue(path, sheet, f"sheet {sheet} is empty; nothing was read from it", error=False)
+    known = set().union(*(header_index(t) for t in TYPE_SHEETS))
+    if sheet.strip() not in TYPE_SHEETS.values() and not known & set(values):
+        # no ledger column at all: the user's own sheet (notes, a cover page), said but not an error
+        return SheetIssue(path, sheet, f"sheet {sheet} has no ledger columns; it was not read", error=False)
+    near = difflib.get_close_matches(ID_HEADER, [v for v in values if len(v) <= 20], n=1, cutoff=0.6)
+    fix = (f"rename the column {near[0]!r} to {ID_HEADER}" if near
+           else f"give the record-id column the header {ID_HEADER}")
+    return SheetIssue(path, sheet, f"sheet {sheet} has no {ID_HEADER} column in its first five rows, so its rows "
+                      f"were not read; {fix}", location=f"{sheet}!1:5")
+
+
+def _foreign_columns(headers: list[str], sheet_type: str | None) -> set[int]:
+    """Columns that are no ledger column and not a near miss of one (a typo stays an error
+    on each row, since its values would be lost): the user's own columns, e.g. 备注."""
+    types = [sheet_type] if sheet_type else list(TYPE_SHEETS)
+    known = set().union(*(header_index(t) for t in types))
+    names = [c.header for t in types for c in layout(t)]
+    return {i for i, h in enumerate(headers) if h and h not in known and not suggest(h, names)}
+
+
+class _TooLong(str):
+    """A text value over the limit, cut to a prefix so that the row can say where it is."""
+
+
+EXCEL_MAX_CHARS = 32_767       # a cell holds no more; a longer text was cut on the way
+
+
+def _bounded(value: Any) -> Any:
+    if isinstance(value, str) and len(value) >= EXCEL_MAX_CHARS:
+        return _TooLong(value[:64])
+    return value
 
 
 def _chain(first, rest):
@@ -364,6 +504,8 @@ def count_rows(path: Path) -> int:
         return 1
     try:
         return sum(max((ws.max_row or 1) - 1, 1) for ws in wb.worksheets)
+    except Exception:  # noqa: BLE001 - a damaged sheet is reported when it is read
+        return 1
     finally:
         wb.close()
 
@@ -457,18 +599,30 @@ def row_data(row: LedgerRow) -> tuple[dict, dict[str, str]]:
     if record_type is None:
         raise _CellError(f"A{row.row}", f"no record type: add a {TYPE_HEADER} column, or name the sheet "
                          + " / ".join(TYPE_SHEETS.values()))
+    if row.problems:
+        raise _CellError(*row.problems[0])
     index = header_index(record_type)
     data: dict[str, Any] = {"format": FORMAT, "type": record_type}
     cells: dict[str, str] = {}
+    extra_cell: tuple[str, dict] | None = None
     by_kind: dict[str, list[tuple[Column, str, Any]]] = {}
     for header, letter, value in row.cells:
         cell = f"{letter}{row.row}"
+        if isinstance(value, _TooLong):
+            raise _CellError(cell, f"the text fills Excel's limit of {EXCEL_MAX_CHARS:,} characters, so it may "
+                             "have been cut; shorten it or keep the record as a YAML file")
         col = index.get(header)
         if col is None:
             hint = suggest(header, [c.header for c in layout(record_type)])
             raise _CellError(cell, f"unknown column {header!r} for a {record_type} ledger{hint}; "
                              "the value would be lost")
         if col.key == "type":
+            continue
+        if col.ftype == EXTRA:
+            try:
+                extra_cell = (cell, loads(value))
+            except ValueError as e:
+                raise _CellError(cell, str(e)) from None
             continue
         if col.kind is not None:
             by_kind.setdefault(col.kind, []).append((col, cell, value))
@@ -484,6 +638,16 @@ def row_data(row: LedgerRow) -> tuple[dict, dict[str, str]]:
     for kind, entries in by_kind.items():
         steps += _steps(kind, entries, cells, len(steps))
     data["steps"] = steps
+    if extra_cell is not None:
+        cell, extra = extra_cell
+        try:
+            merge(data, extra)
+        except ValueError as e:
+            raise _CellError(cell, str(e)) from None
+        for key in extra:
+            cells.setdefault(key, cell)
+        for i in range(len(steps), len(data["steps"])):
+            cells[f"steps[{i}]"] = cell
     return data, cells
 
 
@@ -517,6 +681,18 @@ def _steps(kind: str, entries: list[tuple[Column, str, Any]], cells: dict[str, s
         if present:
             steps.append(step)
     return steps
+
+
+def row_identity(row: LedgerRow) -> tuple[str | None, str | None]:
+    """The record id and type a row states, even when the row is not a valid record: an
+    error row must still say which record it is."""
+    rid = next((_text(v) for h, _l, v in row.cells if h in (ID_HEADER, "id") and not isinstance(v, _TooLong)), None)
+    rtype = row.sheet_type
+    if rtype is None:
+        written = next((_text(v) for h, _l, v in row.cells if h in (TYPE_HEADER, "type")), None)
+        labels = {label: t for t, label in TYPE_SHEETS.items()}
+        rtype = written if written in TYPE_SHEETS else labels.get(written)
+    return rid or None, rtype
 
 
 def load_row(row: LedgerRow) -> LoadedRecord:
@@ -596,21 +772,29 @@ def _cell_value(col: Column, value: Any) -> Any:
 
 
 def record_row(record: Record) -> tuple[list[Any], list[str]]:
-    """A record → its row in its type's sheet, and what the ledger cannot hold."""
+    """A record → its row in its type's sheet, and what the ledger cannot hold (field
+    paths; empty when the row holds the whole record). What the columns cannot hold goes
+    to the JSON cell (ledger_extra)."""
     cols = layout(record.type)
-    data = record.model_dump(mode="python")
-    row: list[Any] = []
-    lost: list[str] = []
+    columns_of = {(c.kind, c.field) for c in cols if c.kind is not None}
+    keys = {c.key for c in cols if c.kind is None}
+    extra: dict[str, Any] = {}
     steps_by_kind: dict[str, list] = {}
     for step in record.steps:
-        steps_by_kind.setdefault(step.kind, []).append(step)
+        if step_fits(step, columns_of):
+            steps_by_kind.setdefault(step.kind, []).append(step)
+        else:
+            extra.setdefault("steps", []).append(plain(step))
+    row: list[Any] = []
     for col in cols:
+        if col.ftype == EXTRA:
+            row.append(None)           # filled in below
+            continue
         if col.kind is None:
-            value: Any = data
-            for part in col.key.split("."):
-                value = value.get(part) if isinstance(value, dict) else None
-            if isinstance(value, dict) and {"first", "last"} <= set(value):
-                value = _record_date(record, col.key)
+            value = _record_date(record, col.key)
+            if not text_survives(value, in_step=False):
+                _set(extra, col.key, plain(value))
+                value = None
             row.append(_cell_value(col, value))
             continue
         steps = steps_by_kind.get(col.kind, [])
@@ -618,20 +802,25 @@ def record_row(record: Record) -> tuple[list[Any], list[str]]:
         if col.field in ("date", "start") and col == _main_date_column(cols, col.kind):
             parts = [p if p is not None else UNKNOWN_DATE for p in parts]
         row.append(_join(parts))
-    columns_of = {(c.kind, c.field) for c in cols}
-    keys = {c.key for c in cols if c.kind is None}
-    for name, value in record.model_dump(mode="python", exclude_none=True, exclude_defaults=True).items():
-        if name in _NOT_COLUMNS:
+    for name, value in plain(record).items():
+        if name in ("format", "type", "steps"):
             continue
-        subkeys = [f"{name}.{k}" for k in value] if isinstance(value, dict) and not {"first", "last"} <= set(value) else [name]
-        lost += [k for k in subkeys if k not in keys]
-    lost += list(dict.fromkeys(f"{step.kind}.{f}" for step in record.steps for f in step.fields
-                               if (step.kind, f) not in columns_of))
-    if record.waivers:
-        lost.append(f"waivers ({len(record.waivers)})")
-    if record.household_entries:
-        lost.append(f"household_entries ({len(record.household_entries)})")
+        if name in ("household_entries", "waivers") or (not isinstance(value, dict) and name not in keys):
+            extra[name] = value
+        elif isinstance(value, dict):
+            missing = {k: v for k, v in value.items() if f"{name}.{k}" not in keys}
+            if missing:
+                extra.setdefault(name, {}).update(missing)
+    row[-1] = dumps(extra)
+    lost = [f"{_field_of(cols[i])} ({len(str(v)):,} characters)" for i, v in enumerate(row)
+            if isinstance(v, str) and len(v) >= EXCEL_MAX_CHARS]
     return row, lost
+
+
+def _field_of(col: Column) -> str:
+    if col.ftype == EXTRA:
+        return f"{EXTRA_HEADER}: the record's waivers, household entries, notes and other fields together"
+    return col.key
 
 
 def _record_date(record: Record, key: str) -> RecordDate | None:
@@ -663,6 +852,7 @@ class LedgerWriter:
     def __init__(self, types: tuple[str, ...] = tuple(TYPE_SHEETS)):
         from openpyxl import Workbook
         self.wb = Workbook(write_only=True)
+        self.extent: dict[str, tuple[int, int]] = {}       # sheet title -> (rows, columns) written
         self._instructions(self.wb.create_sheet(INSTRUCTIONS_SHEET))
         self.sheets = {t: self._sheet(t) for t in types}
 
@@ -694,7 +884,7 @@ class LedgerWriter:
             header.append(cell)
         ws.row_dimensions[1].height = 45
         ws.freeze_panes = "B2"
-        ws.append(header)
+        self._append(ws, header)
         return ws
 
     def _instructions(self, ws) -> None:
@@ -704,24 +894,26 @@ class LedgerWriter:
             ws.column_dimensions[letter].width = width
         title = WriteOnlyCell(ws, value="征收决定及重大事项台账 · 填写说明（台账格式第 1 版）")
         title.font = Font(bold=True, size=14)
-        ws.append([title])
+        self._append(ws, [title])
         for line in INSTRUCTIONS:
-            ws.append([line])
-        ws.append([])
+            self._append(ws, [line])
+        self._append(ws, [])
         heads = []
         for head in ("工作表", "列名", "字段", "类型", "可选值"):
             cell = WriteOnlyCell(ws, value=head)
             cell.font = Font(bold=True)
             heads.append(cell)
-        ws.append(heads)
+        self._append(ws, heads)
         for record_type, sheet in TYPE_SHEETS.items():
             for col in layout(record_type):
-                ws.append([sheet, col.header, col.key, _type_words(col.ftype), "、".join(col.choices)])
+                self._append(ws, [sheet, col.header, col.key, _type_words(col.ftype), "、".join(col.choices)])
 
     def add(self, record: Record) -> list[str]:
-        """Append a record; returns what the ledger could not hold."""
+        """Append a record, or return what the ledger cannot hold (then nothing is appended)."""
         from openpyxl.cell import WriteOnlyCell
         values, lost = record_row(record)
+        if lost:
+            return lost
         ws = self.sheets[record.type]
         row = []
         for value in values:
@@ -731,13 +923,30 @@ class LedgerWriter:
                 row.append(cell)
             else:
                 row.append(value)
-        ws.append(row)
+        self._append(ws, row)
         return lost
 
+    def _append(self, ws, row: list) -> None:
+        """Append a row and keep the sheet's extent: write-only mode writes no <dimension>,
+        which readers need to size the sheet (added on save)."""
+        ws.append(row)
+        rows, cols = self.extent.get(ws.title, (0, 0))
+        self.extent[ws.title] = (rows + 1, max(cols, len(row)))
+
+    def discard(self) -> None:
+        """Drop an unsaved workbook quietly (its sheets' writers would complain at exit)."""
+        for ws in self.wb.worksheets:
+            ws.close()
+
     def save(self, path: Path) -> None:
+        import tempfile
         from .atomic import atomic_writer
-        with atomic_writer(path, binary=True) as f:
-            self.wb.save(f)
+        from .workbook import with_dimensions
+        dims = {title: f"A1:{_letter(max(cols, 1))}{max(rows, 1)}" for title, (rows, cols) in self.extent.items()}
+        with tempfile.TemporaryFile() as raw, atomic_writer(path, binary=True) as f:
+            self.wb.save(raw)
+            raw.seek(0)
+            with_dimensions(raw, f, dims)
 
 
 INSTRUCTIONS = [
@@ -749,7 +958,8 @@ INSTRUCTIONS = [
     "5. 期间类步骤（如补偿方案公布征求意见）填开始日期和结束日期。",
     "6. 同一步骤进行了多次的，各次之间用“；”分隔，该步骤的其他列按相同顺序用“；”分隔（某次没有的留空）。",
     "7. 下拉列表列请选择列表中的值；多选列（如公告内容、上会材料）各值之间用“、”分隔；是/否列填“是”或“否”。",
-    "8. 台账记录不了的内容（豁免、分户步骤、经办人、备注及其他字段）请使用 YAML 决定记录（格式见 compliance schema）。",
+    "8. 各列容纳不下的内容（豁免、分户步骤、经办人、备注及其他字段）由 compliance export 写入最后的“其他内容（JSON）”列，请勿手工修改；"
+    "手工填写台账时可留空，这些内容请使用 YAML 决定记录（格式见 compliance schema）。",
     "9. 审查：compliance audit 台账.xlsx --year 2025；由决定记录生成台账：compliance export 记录目录 台账.xlsx。",
     "10. 下表列出各工作表的全部列：列名、对应的记录字段、类型和可选值。",
 ]
@@ -759,7 +969,7 @@ def _type_words(ftype: Any) -> str:
     if isinstance(ftype, tuple):
         return "单选" if ftype[0] == "enum" else "多选（、分隔）"
     return {voc.DATE: "日期", voc.TEXT: "文本", voc.INT: "整数", voc.NUMBER: "数值", voc.BOOL: "是/否",
-            RAW: "按记录格式"}.get(ftype, str(ftype))
+            RAW: "按记录格式", EXTRA: "JSON"}.get(ftype, str(ftype))
 
 
 def _validation(col: Column, DataValidation):

@@ -75,6 +75,9 @@ def _human(n: int) -> str:
     return f"{n / (1 << 20):.1f} MB" if n >= 1 << 20 else f"{n:,} bytes"
 
 
+human_size = _human
+
+
 # ----------------------------------------------------------------- YAML
 class _UniqueKeyLoader(_BaseLoader):
     """Safe loader that rejects duplicate keys (a typo'd copy must not silently win)."""

@@ -9,24 +9,30 @@ version was kept as FILE.bak. An interrupted or refused write leaves the origina
 from __future__ import annotations
 
 import copy
+import difflib
+import glob
 import datetime as dt
 import io
 import json
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from . import vocabulary as voc
+from .atomic import output_target, temp_file, unlink_quietly
 from .dates import DateError, RecordDate, parse_date
 from .errors import InputError
+from .lifecycle import signals_raise
+from .locking import locked
 from .records import load_record
 
 # Indentation styles tried until one reproduces the file exactly: (mapping, sequence, offset).
@@ -121,8 +127,13 @@ def _read(path: Path) -> _Text:
             continue
     else:  # load_record already refused such a file
         raise InputError(str(path), "cannot decode the file; save it as UTF-8")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    return _Text(text.replace("\r\n", "\n"), encoding, newline)
+    if "\r\n" in text:
+        newline = "\r\n"
+    elif "\r" in text and "\n" not in text:
+        newline = "\r"                # old Mac files: kept so
+    else:
+        newline = "\n"
+    return _Text(text.replace("\r\n", "\n").replace("\r", "\n"), encoding, newline)
 
 
 def _encode(t: _Text, text: str) -> bytes:
@@ -216,9 +227,25 @@ def _target_steps(data: Any, household: str | None, file: str) -> list:
     return steps
 
 
+_TRAILING = re.compile(r"[ \t]+$", re.M)
+
+
 def _yaml_text(t: _Text, step: dict[str, Any], household: str | None, file: str) -> tuple[str, int]:
-    y, reformatted = _fitting_yaml(t.text)
-    data = y.load(t.text)
+    text = t.text
+    try:
+        y, _ = _fitting_yaml(text)
+    except YAMLError:
+        # ruamel (YAML 1.2) refuses what the checker's reader accepts, such as a tab after
+        # a value: edit the file without trailing blanks (reported as reformatted lines)
+        text = _TRAILING.sub("", text)
+        try:
+            y, _ = _fitting_yaml(text)
+        except YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            where = f"{mark.line + 1}:{mark.column + 1}" if mark else None
+            raise InputError(file, f"cannot edit this file automatically ({getattr(e, 'problem', None) or e}); "
+                             "add the step by hand", where) from None
+    data = y.load(text)
     steps = _target_steps(data, household, file)
     new = CommentedMap(step)
     maps = [s for s in steps if isinstance(s, CommentedMap)]
@@ -226,14 +253,28 @@ def _yaml_text(t: _Text, step: dict[str, Any], household: str | None, file: str)
         new.fa.set_flow_style()    # like the others: one line per step
     for key, value in step.items():
         if isinstance(value, list):
-            seq = CommentedSeq(value)
+            seq = CommentedSeq([_kept_text(v) for v in value])
             seq.fa.set_flow_style()    # [a, b], as users write lists
             new[key] = seq
+        else:
+            new[key] = _kept_text(value)
     trailing = _take_trailing(steps) if isinstance(steps, CommentedSeq) and not steps.fa.flow_style() else None
     steps.append(new)
     if trailing is not None:
         _put_trailing(steps, trailing)
-    return _dump(y, data), reformatted
+    return _dump(y, data), 0
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _kept_text(value: Any) -> Any:
+    """Text that the reader (YAML 1.1) would take for something else — 10:30 (a base-60
+    number), yes, on, 1e3, 2025-04-25 for a document number — is written quoted."""
+    if isinstance(value, str) and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != _STR_TAG:
+        return DoubleQuotedScalarString(value)
+    return value
 
 
 def _json_default(value: Any) -> Any:
@@ -245,16 +286,22 @@ def _json_default(value: Any) -> Any:
 def _json_text(t: _Text, step: dict[str, Any], household: str | None, file: str) -> str:
     data = json.loads(t.text)                  # dicts keep the file's key order
     _target_steps(data, household, file).append(step)
-    m = re.search(r"\n([ \t]+)\S", t.text)
-    indent = m.group(1) if m else 2
-    return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default) + (
-        "\n" if t.text.endswith("\n") else "")
+    # Write it the way it was written: indented or compact, non-ASCII escaped or not.
+    body = t.text.strip()
+    ascii_only = body.isascii() and "\\u" in body
+    if "\n" in body:
+        m = re.search(r"\n([ \t]+)\S", t.text)
+        indent, separators = (m.group(1) if m else 2), None
+    else:
+        indent, separators = None, ((", ", ": ") if re.search(r'":\s', body) else (",", ":"))
+    return json.dumps(data, ensure_ascii=ascii_only, indent=indent, separators=separators,
+                      default=_json_default) + ("\n" if t.text.endswith("\n") else "")
 
 
 # ----------------------------------------------------------------- atomic write
-def _write_temp(path: Path, data: bytes, mode: int) -> Path:
+def _write_temp(path: Path, given: Path, data: bytes, mode: int) -> Path:
     """A temporary file next to `path` (same file system, same suffix), flushed to disk."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
+    fd, name = temp_file(path, given, suffix=f"{TEMP_MARK}{path.suffix}")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -262,16 +309,19 @@ def _write_temp(path: Path, data: bytes, mode: int) -> Path:
             os.fsync(f.fileno())
         os.chmod(name, mode)
     except BaseException:
-        _unlink(Path(name))
+        unlink_quietly(name)
         raise
     return Path(name)
 
 
-def _unlink(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
+TEMP_MARK = ".tmp"
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temporary files of an earlier run that was killed (kill -9 cannot be caught): with
+    the lock held, no other run is writing one."""
+    for p in path.parent.glob(f".{glob.escape(path.name)}.*{TEMP_MARK}.*"):
+        unlink_quietly(p)
 
 
 def _sync_dir(directory: Path) -> None:
@@ -287,6 +337,28 @@ def _sync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+_COMMA = re.compile(r",([\r\n]*)$")    # the comma JSON adds after the last old item
+
+
+def only_inserted(old: bytes, new: bytes) -> bool:
+    """The new text is the old one with one piece inserted (a one-line JSON file too)."""
+    n = min(len(old), len(new))
+    p = next((i for i in range(n) if old[i] != new[i]), n)
+    q = next((i for i in range(n - p) if old[-1 - i] != new[-1 - i]), n - p)
+    return p + q >= len(old)
+
+
+def changed_lines(old: bytes, new: bytes, encoding: str) -> int:
+    """Lines of the original that the rewrite did not keep byte for byte (line endings,
+    escapes, layout): the user is told, since only a step was meant to be added."""
+    if only_inserted(old, new):
+        return 0
+    a = [_COMMA.sub(r"\1", x) for x in old.decode(encoding, "replace").splitlines(keepends=True)]
+    b = [_COMMA.sub(r"\1", x) for x in new.decode(encoding, "replace").splitlines(keepends=True)]
+    kept = sum(block.size for block in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+    return len(a) - kept
+
+
 def _step_count(record, household: str | None) -> int:
     if household is None:
         return len(record.steps)
@@ -295,8 +367,26 @@ def _step_count(record, household: str | None) -> int:
 
 def add_step(path: Path, kind: str, date: str | None = None, doc: str | None = None, by: str | None = None,
              fields: list[str] | tuple[str, ...] = (), household: str | None = None) -> Recorded:
-    """Append a step to the record in `path`; the file is replaced only by a valid record."""
-    file = str(path)
+    """Append a step to the record in `path`; the file is replaced only by a valid record.
+    The file is locked from the read to the replace, so concurrent runs each add their step."""
+    given = Path(path)
+    if not given.exists() and not given.is_symlink():
+        raise InputError(str(given), "no such file; check the path")
+    target = output_target(given, "record")
+    if target.stream or not target.exists:
+        raise InputError(str(given), "not a regular file; `record` edits a record file")
+    real = target.real
+    backup = output_target(backup_path(real), "backup")
+    if backup.stream:
+        raise InputError(str(backup.given), "the backup is not a regular file; remove it or rename it")
+    with signals_raise(), locked(real):
+        _remove_stale_temps(real)
+        return _add_step_locked(real, given, kind, date, doc, by, fields, household)
+
+
+def _add_step_locked(path: Path, given: Path, kind: str, date: str | None, doc: str | None, by: str | None,
+                     fields, household: str | None) -> Recorded:
+    file = str(given)
     loaded = load_record(path)                 # never edit a file that is not a valid record now
     record = loaded.record
     scope = "household" if household is not None else record.type
@@ -305,15 +395,16 @@ def add_step(path: Path, kind: str, date: str | None = None, doc: str | None = N
     name = resolve_kind(scope, kind, file)
     step = new_step(scope, name, kind.strip(), date, doc, by, [parse_field(f, file) for f in fields], file)
 
+    old_bytes = path.read_bytes()
     original = _read(path)
-    reformatted = 0
     if path.suffix.lower() == ".json":
         text = _json_text(original, step, household, file)
     else:
-        text, reformatted = _yaml_text(original, step, household, file)
+        text, _ = _yaml_text(original, step, household, file)
+    new_bytes = _encode(original, text)
+    reformatted = changed_lines(old_bytes, new_bytes, original.encoding)
     mode = stat.S_IMODE(path.stat().st_mode)
-    old_bytes = path.read_bytes()
-    tmp = _write_temp(path, _encode(original, text), mode)
+    tmp = _write_temp(path, given, new_bytes, mode)
     try:
         try:
             written = load_record(tmp).record
@@ -328,19 +419,20 @@ def add_step(path: Path, kind: str, date: str | None = None, doc: str | None = N
             raise InputError(file, "not recorded: the rewritten file did not hold exactly one more step; "
                              "the file was left unchanged; add the step by hand")
         backup = backup_path(path)
-        bak_tmp = _write_temp(backup, old_bytes, mode)
+        bak_tmp = _write_temp(backup, backup, old_bytes, mode)
         try:
             os.replace(bak_tmp, backup)
         except BaseException:
-            _unlink(bak_tmp)
+            unlink_quietly(bak_tmp)
             raise
         os.replace(tmp, path)
     except OSError as e:
         raise InputError(file, f"not recorded: could not write the file ({e.strerror or e}); "
                          "the file was left unchanged") from None
     finally:
-        _unlink(tmp)                           # gone already when the replace succeeded
+        unlink_quietly(tmp)                    # gone already when the replace succeeded
     _sync_dir(path.parent)
     when = step.get("date", step.get("start"))
-    return Recorded(path, backup, name, kind.strip(), str(when.isoformat() if isinstance(when, dt.date) else when),
-                    scope, household, reformatted)
+    shown = backup_path(given if not given.is_symlink() else path)
+    return Recorded(given, shown, name, kind.strip(),
+                    str(when.isoformat() if isinstance(when, dt.date) else when), scope, household, reformatted)

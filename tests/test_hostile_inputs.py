@@ -598,3 +598,76 @@ def test_json_record_with_a_bom(tmp_path):
     path = tmp_path / "r.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(data, ensure_ascii=False).encode("utf-8"))
     assert load_record(path).record.id == "EX-2025-ZS-01"
+
+
+# ---------------------------------------------------------------- hostile ledgers (.xlsx)
+def _ledger_bytes() -> bytes:
+    import io as _io
+    from compliance.ledger import LedgerWriter
+    buf = _io.BytesIO()
+    LedgerWriter(("expropriation_decision",)).wb.save(buf)
+    return buf.getvalue()
+
+
+def _rezip(replace: dict[str, bytes], extra: dict[str, bytes] | None = None) -> bytes:
+    """A real ledger with some parts replaced (or added)."""
+    import io as _io
+    import zipfile
+    src = zipfile.ZipFile(_io.BytesIO(_ledger_bytes()))
+    out = _io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info.filename, replace.get(info.filename, src.read(info.filename)))
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def _sheet_xml() -> bytes:
+    import io as _io
+    import zipfile
+    return zipfile.ZipFile(_io.BytesIO(_ledger_bytes())).read("xl/worksheets/sheet2.xml")
+
+
+def _with_dtd(dtd: str) -> bytes:
+    """The ledger's sheet with a DTD in front: entities declared (and one used in a cell)."""
+    xml = _sheet_xml().decode()
+    return (f'<?xml version="1.0"?><!DOCTYPE worksheet [{dtd}]>' + xml).encode()
+
+
+_LAUGHS = '<!ENTITY lol "lol">' + "".join(
+    f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+_XXE = '<!ENTITY xxe SYSTEM "file:///etc/hostname">'
+
+# (name, builder of the bytes, words the error must hold)
+HOSTILE_LEDGERS = [
+    ("not-a-zip.xlsx", lambda: b"PK\x03\x04 not really a zip", ["not a readable .xlsx"]),
+    ("truncated-sheet.xlsx", lambda: _rezip({"xl/worksheets/sheet2.xml": _sheet_xml()[:-40]}), ["save it again"]),
+    ("xxe.xlsx", lambda: _rezip({"xl/worksheets/sheet2.xml": _with_dtd(_XXE)}), ["entity declarations are refused"]),
+    ("laughs.xlsx", lambda: _rezip({"xl/worksheets/sheet2.xml": _with_dtd(_LAUGHS)}),
+     ["entity declarations are refused"]),
+    ("inflates.xlsx", lambda: _rezip({}, {"xl/sharedStrings.xml": b"<sst>" + b"a" * (3 << 20) + b"</sst>"}),
+     ["unpacks to more than", "COMPLIANCE_MAX_XLSX_BYTES"]),
+]
+
+
+@pytest.mark.parametrize("name,build,words", HOSTILE_LEDGERS, ids=[h[0] for h in HOSTILE_LEDGERS])
+def test_hostile_ledger_is_one_input_error_and_the_batch_goes_on(tmp_path, name, build, words):
+    path = tmp_path / name
+    path.write_bytes(build())
+    out = run("audit", str(path), str(EXAMPLE), "--format", "json", "--as-of", "2026-01-01", "--jobs", "1",
+              env={"COMPLIANCE_MAX_XLSX_BYTES": "2MB"})
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr and "internal error" not in out.stderr
+    records = json.loads(out.stdout)["records"]
+    assert [r["file"] for r in records] == [str(path), str(EXAMPLE)]
+    assert records[0]["status"] == "error" and records[1]["status"] != "error"
+    message = records[0]["error"]["message"]
+    assert all(w in message for w in words), message
+
+
+def test_fuzz_ledgers_short_run():
+    """Mutated exported ledgers: discovery, reading and row validation never crash."""
+    import fuzz_ledgers
+
+    fuzz_ledgers.hypothesis_run(fuzz_ledgers.Target(), int(os.environ.get("FUZZ_EXAMPLES", "60")))

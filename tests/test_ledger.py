@@ -203,7 +203,7 @@ def test_row_errors_name_the_cell_and_the_rest_is_checked(tmp_path):
     assert err[3]["location"] == f"{SHEET}!{col['作出征收决定日期']}3" and "not a real date" in err[3]["message"]
     assert err[4]["location"] == f"{SHEET}!{col['决定机关层级']}4" and "市辖区人民政府" in err[4]["message"]
     assert err[5]["location"] == f"{SHEET}!5:5" and "标题" in err[5]["message"]
-    assert err[6]["location"] == f"{SHEET}!{col['备注X']}6" and "unknown column" in err[6]["message"]
+    assert 6 not in err                       # the user's own column is noted, not an error (issue 12)
     assert err[7]["location"] == f"{SHEET}!{col['法律顾问意见阶段']}7"
     assert err[8]["location"] == f"{SHEET}!{col['被征收户数']}8" and "number" in err[8]["message"]
     assert str(tmp_path / "l.xlsx") + ":" + f"{SHEET}!{col['决定机关层级']}4" in \
@@ -248,7 +248,7 @@ def test_duplicate_id_between_a_ledger_and_a_file_is_reported(tmp_path):
                                                                          f"{tmp_path / 'l.xlsx'}:{SHEET}!2:2"]}]
 
 
-def test_export_command_reports_what_a_ledger_cannot_hold(tmp_path):
+def test_export_command_carries_waivers_and_notes_and_reports_broken_files(tmp_path):
     (tmp_path / "recs").mkdir()
     text = HAND_YAML + "waivers:\n  - {rule: D590-12-SSRA, reason: 测试}\n"
     (tmp_path / "recs" / "r.yaml").write_text(text.replace("{kind: decision, date: 2025-04-25,",
@@ -258,6 +258,8 @@ def test_export_command_reports_what_a_ledger_cannot_hold(tmp_path):
     out = tmp_path / "out.xlsx"
     result = CliRunner().invoke(cli, ["export", str(tmp_path / "recs"), str(out)])
     assert result.exit_code == 2                      # the broken file was not exported
-    assert "decision.note" in result.output and "waivers (1)" in result.output and "broken.yaml" in result.output
+    assert "broken.yaml" in result.output and "not in the ledger" not in result.output
     rows = list(ledger.read_ledger(out))
-    assert len(rows) == 1 and ledger.load_row(rows[0]).record.id == "LG-1"
+    record = ledger.load_row(rows[0]).record
+    assert len(rows) == 1 and record.id == "LG-1"
+    assert len(record.waivers) == 1 and [s.get("note") for s in record.steps if s.kind == "decision"] == ["备注"]

@@ -183,3 +183,47 @@ def test_refusal_exits_2_with_one_line(tmp_path):
     out = run("record", str(path), "legality_review", "--date", "2025-05-01", "--field", "conclusion=maybe")
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
     assert path.read_bytes() == before
+
+
+# ----------------------------------------------------------------- issue 12: text kept as written
+@pytest.mark.parametrize("doc", ["10:30", "yes", "on", "1e3", "2025-04-25", "0x1F", "~", "null"])
+def test_text_that_yaml_would_reinterpret_is_quoted(tmp_path, doc):
+    path = copy(tmp_path)
+    add_step(path, "party_group_meeting", "2025-05-30", doc=doc, by=doc)
+    new = load_record(path).record.steps[-1]
+    assert new.get("by") == doc and isinstance(new.get("by"), str)
+    assert new.get("doc") is not None and str(new.get("doc")) == doc
+
+
+def _example_json(**dump) -> str:
+    data = yaml.safe_load((EXAMPLES / "expropriation.yaml").read_text(encoding="utf-8"))
+    return json.dumps(data, default=str, **dump)
+
+
+@pytest.mark.parametrize("name,content", [
+    ("cr.yaml", (EXAMPLES / "expropriation.yaml").read_text(encoding="utf-8").replace("\n", "\r")),
+    ("compact.json", _example_json(separators=(",", ":"), ensure_ascii=False)),
+    ("escaped.json", _example_json(indent=2)),
+    ("default.json", _example_json()),
+])
+def test_files_are_kept_as_written_apart_from_the_new_step(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content.encode("utf-8"))
+    done = add_step(path, "party_group_meeting", "2025-05-30")
+    after = path.read_bytes().decode("utf-8")
+    assert done.reformatted == 0
+    assert record_edit.only_inserted(content.encode(), after.encode())       # nothing else touched
+
+
+@pytest.mark.parametrize("name,content,changed", [
+    ("mixed.yaml", "\r\n".join((EXAMPLES / "expropriation.yaml").read_text(encoding="utf-8").split("\n", 5)), 
+     sum(1 for _ in (EXAMPLES / "expropriation.yaml").read_text(encoding="utf-8").splitlines()) - 5),
+    ("tab.yaml", (EXAMPLES / "expropriation.yaml").read_text(encoding="utf-8").replace("households: 312", "households: 312\t"), 1),
+])
+def test_a_rewrite_that_changes_other_lines_says_so(tmp_path, name, content, changed):
+    path = tmp_path / name
+    path.write_bytes(content.encode("utf-8"))
+    proc = run("record", str(path), "party_group_meeting", "--date", "2025-05-30", "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert f"the layout of {changed} other line(s) was normalised" in proc.stdout
+    assert len(load_record(path).record.steps) == len(load_record(backup_path(path)).record.steps) + 1

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import click
 
-from ..severity import DEFAULT_FAIL_ON, FAIL_ON_CHOICES
-
 from .. import __version__
+from ..atomic import STDOUT, output_target, same_file
+from ..errors import InputError
+from ..severity import DEFAULT_FAIL_ON, FAIL_ON_CHOICES
+from ..terminal import safe_line
 from .common import (LazyChoice, as_of_option, lang_option, parse_as_of, pipe_console_class, profile_option,
                      rulebook, rules_option)
 
@@ -31,7 +33,8 @@ def _formats() -> tuple[str, ...]:
               help="Worker processes; 0 = one per CPU for large batches, 1 = no workers.")
 @click.option("--format", "fmt", type=LazyChoice(_formats), default="text", show_default=True)
 @click.option("--out", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report to FILE (atomically) instead of standard output.")
+              help="Write the report to FILE (atomically; through a symlink to its target; a FIFO is "
+                   "written as a stream; `-` is standard output) instead of standard output.")
 @lang_option
 @as_of_option
 @profile_option
@@ -61,8 +64,14 @@ def audit(ctx, paths, year, jobs, fmt, out, lang, as_of, profile, fail_on, rules
     book = rulebook(rules_dir)
     if profile:
         load_profile(profile)  # a bad --profile is a usage error, before any record
+    if out is not None and str(out) == STDOUT:
+        out = None
     if out is not None and not out.parent.is_dir():
         raise click.BadParameter(f"directory {out.parent} does not exist", param_hint="--out")
+    inputs = batch.discover(paths)
+    if out is not None:
+        output_target(out, "report")     # refused before any work: read-only, hard links, sockets...
+        _not_an_input(out, paths, inputs)
     debug = bool(ctx.find_object(dict) and ctx.find_object(dict).get("debug"))
     options = batch.Options(as_of=day, lang=lang, profile=profile, year=year, rules_dir=rules_dir, debug=debug)
     meta = AuditMeta(as_of=day.isoformat(), lang=lang, tool_version=__version__, year=year,
@@ -83,16 +92,25 @@ def audit(ctx, paths, year, jobs, fmt, out, lang, as_of, profile, fail_on, rules
                 if progress is not None and task is not None:
                     progress.advance(task, n)
 
-            outcome = batch.run(paths, options, writer, jobs=jobs, progress=advance, on_start=start, rulebook=book)
+            outcome = batch.run(paths, options, writer, jobs=jobs, progress=advance, on_start=start, rulebook=book,
+                                inputs=inputs)
     summary = outcome.summary
     if out is not None or fmt != "text":
         s = summary.as_dict()
         line = i18n.text("summary", lang).format(**{k: s[k] for k in ("records", "fail", "incomplete", "pass", "error")})
         if out is not None:
             line += "；" if lang == "zh" else "; "
-            line += i18n.text("audit_written", lang).format(path=out)
+            line += i18n.text("audit_written", lang).format(path=safe_line(out))
         click.echo(line, err=True)
     sys.exit(summary.exit_code(fail_on))
+
+
+def _not_an_input(out: Path, paths, inputs) -> None:
+    """The report must never replace what it reports on (also through a link)."""
+    for candidate in list(paths) + [p for _, p in inputs.sources]:
+        if Path(candidate).is_file() and same_file(out, candidate):
+            raise InputError(str(out), f"the report would overwrite the input {candidate}; "
+                             "write the report to another file")
 
 
 def _progress(lang: str):

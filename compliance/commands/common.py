@@ -31,10 +31,11 @@ profile_option = click.option("--profile", metavar="NAME-or-FILE",
 
 @functools.cache
 def pipe_console_class() -> type[Console]:
-    """A rich Console for pipes (rich is imported on first use)."""
-    from rich.console import Console
+    """A rich Console for pipes that escapes terminal controls in what it prints (rich is
+    imported on first use)."""
+    from ..terminal import SafeConsole
 
-    class PipeConsole(Console):
+    class PipeConsole(SafeConsole):
         """rich exits with 1 when the reader of a pipe leaves (`... | head`); hand that to
         cli.main, which ends quietly with 0 like the other writers."""
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import click
 
+from ..atomic import output_target, same_file
 from ..errors import InputError
+from ..terminal import safe_line
 from ..vocabulary import RECORD_TYPES  # the ledger's sheets (ledger.TYPE_SHEETS), without openpyxl
 
 
@@ -39,7 +41,7 @@ def template(file, types, force) -> None:
     from ..ledger import TYPE_SHEETS, LedgerWriter
     _target(file, force)
     LedgerWriter(tuple(types) or tuple(TYPE_SHEETS)).save(file)
-    click.echo(f"{file}", err=True)
+    click.echo(safe_line(file), err=True)
 
 
 @click.command()
@@ -52,13 +54,18 @@ def export(sources, file, force) -> None:
     from ..ledger import LedgerWriter
     from ..records import load_record
     _target(file, force)
-    writer = LedgerWriter()
     inputs = batch.discover(sources)
+    for candidate in list(sources) + [p for _, p in inputs.sources]:
+        if same_file(file, candidate):
+            raise InputError(str(file), f"the ledger would overwrite the input {candidate}; write it to another file")
+    if file.exists():
+        output_target(file, "ledger")    # read-only, hard links: refused before any work
+    writer = None                        # made at the first record: an unsaved workbook complains at exit
     written = failed = 0
     seen: dict[str, str] = {}
     for kind, path in inputs.sources:
         if kind != "file":
-            click.echo(f"error: {path}: {_NOT_EXPORTED[kind]}", err=True)
+            click.echo(f"error: {safe_line(path)}: {_NOT_EXPORTED[kind]}", err=True)
             failed += 1
             continue
         try:
@@ -68,15 +75,25 @@ def export(sources, file, force) -> None:
             failed += 1
             continue
         record = loaded.record
-        if record.id in seen:
-            click.echo(f"warning: {path}: id {record.id} also in {seen[record.id]}", err=True)
-        seen.setdefault(record.id, str(path))
+        writer = writer or LedgerWriter()
         lost = writer.add(record)
         if lost:
-            click.echo(f"warning: {path}: not in the ledger: {', '.join(lost)}", err=True)
+            click.echo(f"error: {safe_line(path)}: record {safe_line(record.id)}: a ledger cell cannot hold {'; '.join(lost)} "
+                       "(Excel's limit is 32,767 characters); the record was not exported: keep it as a YAML file",
+                       err=True)
+            failed += 1
+            continue
+        if record.id in seen:
+            click.echo(safe_line(f"warning: {path}: id {record.id} also in {seen[record.id]}"), err=True)
+        seen.setdefault(record.id, str(path))
         written += 1
+    if not written:
+        if writer is not None:
+            writer.discard()
+        raise InputError(str(file), "nothing to export (no record could be read); the ledger was not written"
+                         + (" and the existing file was left unchanged" if file.exists() else ""))
     writer.save(file)
-    click.echo(f"{file}: {written} record(s)" + (f", {failed} input(s) not exported" if failed else ""), err=True)
+    click.echo(f"{safe_line(file)}: {written} record(s)" + (f", {failed} input(s) not exported" if failed else ""), err=True)
     sys.exit(2 if failed else 0)
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ..terminal import safe_line
 from .common import lang_option
 
 
@@ -30,8 +31,8 @@ def record(file, kind, date, doc, by, fields, household, lang) -> None:
     from ..record_edit import add_step
     done = add_step(file, kind, date, doc, by, list(fields), household)
     label = i18n.step_label(done.kind, done.scope, lang)
-    click.echo(i18n.text("rec_done", lang).format(label=label, date=done.when, file=done.path))
-    click.echo(i18n.text("rec_backup", lang).format(backup=done.backup))
+    click.echo(i18n.text("rec_done", lang).format(label=label, date=done.when, file=safe_line(done.path)))
+    click.echo(i18n.text("rec_backup", lang).format(backup=safe_line(done.backup)))
     if done.reformatted:
         click.echo(i18n.text("rec_reformatted", lang).format(n=done.reformatted))
     click.echo(i18n.text("rec_next", lang))

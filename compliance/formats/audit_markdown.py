@@ -2,6 +2,7 @@
 summary comes first). User text is escaped: Markdown renderers pass raw HTML through."""
 from __future__ import annotations
 
+from ..terminal import safe_line
 from .audit_base import AuditWriter, Spool, counts, dates_text, error_text, label, month_label, place, type_label
 from .escape import markdown as esc
 
@@ -21,7 +22,7 @@ class Writer(AuditWriter):
     def record(self, rec: dict) -> None:
         m, lang, c = self.meta, self.meta.lang, counts(rec)
         out = [f"### {esc(rec.get('id') or '?')} · {esc(label(rec['status'], lang))}\n\n"]
-        facts = [f"{m.t('col_place')}: `{place(rec).replace('`', '')}`"]
+        facts = [f"{m.t('col_place')}: `{safe_line(place(rec)).replace('`', '')}`"]
         if rec.get("title"):
             facts.insert(0, esc(rec["title"]))
         if rec.get("type"):
@@ -47,7 +48,7 @@ class Writer(AuditWriter):
 
     def excluded(self, item: dict) -> None:
         self._excluded += 1
-        self.excluded_spool.write(f"- {esc(item.get('id'))} ({esc(item.get('decision_date'))}) `{place(item).replace('`', '')}`\n")
+        self.excluded_spool.write(f"- {esc(item.get('id'))} ({esc(item.get('decision_date'))}) `{safe_line(place(item)).replace('`', '')}`\n")
 
     def end(self, s: dict) -> None:
         m, t, lang, w = self.meta, self.meta.t, self.meta.lang, self.out.write

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .audit_base import AuditWriter, counts, error_text, label, month_label, place, type_label
+from ..terminal import SafeConsole, safe_line
 from .text import SEVERITY_STYLE, STATUS_STYLE
 
 STATUS_STYLE = {**STATUS_STYLE, "excluded": "dim"}
@@ -17,7 +18,7 @@ TOP_RULES = 25
 class Writer(AuditWriter):
     def __init__(self, out, meta, console: Console | None = None):
         super().__init__(out, meta)
-        self.console = console or Console(file=out, width=100, no_color=True, highlight=False)
+        self.console = console or SafeConsole(file=out, width=100, no_color=True, highlight=False)
 
     def _status(self, status: str) -> Text:
         return Text(f"[{label(status, self.meta.lang)}]", style=STATUS_STYLE.get(status, ""))
@@ -27,7 +28,7 @@ class Writer(AuditWriter):
         line = Text.assemble(self._status(rec["status"]), " ", (rec.get("id") or "?", "bold"), "  ")
         if rec["status"] != "error":
             line.append(m.t("audit_line", **c) + (m.t("audit_line_waived", waived=c["waived"]) if c["waived"] else ""))
-        line.append(f"  {place(rec)}", style="dim")
+        line.append(f"  {safe_line(place(rec))}", style="dim")
         self.console.print(line, soft_wrap=True)
         if rec["status"] == "error":
             self.console.print(Text(f"    {error_text(rec)}", style="magenta"), soft_wrap=True)
@@ -39,7 +40,7 @@ class Writer(AuditWriter):
 
     def excluded(self, item: dict) -> None:
         line = Text.assemble(self._status("excluded"), " ", (item.get("id") or "?", "bold"),
-                             f"  {item.get('decision_date')}  ", (place(item), "dim"))
+                             f"  {item.get('decision_date')}  ", (safe_line(place(item)), "dim"))
         self.console.print(line, soft_wrap=True)
 
     def _table(self, title: str, columns: list[str], rows: list[list], caption: str | None = None) -> None:

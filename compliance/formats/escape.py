@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..terminal import safe
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 _BREAKS = re.compile(r"\s*\n\s*")
 
@@ -11,6 +13,6 @@ _BREAKS = re.compile(r"\s*\n\s*")
 def markdown(value, breaks: str = " ") -> str:
     """Text safe inside Markdown (and inside a table cell): HTML and Markdown syntax escaped;
     line breaks become `breaks` (a space, or `<br>` where a cell keeps its lines)."""
-    text = "" if value is None else str(value)
+    text = "" if value is None else safe(str(value))      # no terminal escapes either
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _BREAKS.sub(breaks, _MD_SPECIAL.sub(r"\\\1", text).strip())

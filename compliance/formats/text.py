@@ -13,6 +13,7 @@ from rich.text import Text
 from .. import i18n
 from ..findings import Finding
 from ..report import RecordReport, Report
+from ..terminal import safe_line
 
 STATUS_STYLE = {"fail": "bold red", "incomplete": "bold yellow", "pass": "bold green", "error": "bold magenta"}
 RESULT_STYLE = {"violated": "red", "not_evaluable": "yellow", "waived": "cyan", "satisfied": "green",
@@ -24,7 +25,7 @@ def _header(r: RecordReport, lang: str) -> Text:
     t = Text()
     t.append(f"{r.id or '?'}", style="bold")
     t.append(f"  [{i18n.text(r.status, lang)}]", style=STATUS_STYLE[r.status])
-    t.append(f"\n{r.file}", style="dim")
+    t.append(f"\n{safe_line(r.file)}", style="dim")
     if r.title:
         t.append(f"\n{r.title}")
     if r.type:
