@@ -121,17 +121,19 @@ def gate_members(rules: list[Rule], record_type: str, gate: str) -> dict[str, tu
 
 
 # ----------------------------------------------------------------- the hypothetical record
-def _day(day: dt.date) -> RecordDate:
-    return RecordDate(day, day, day.isoformat(), "iso")
+def _gate_day(day: dt.date) -> RecordDate:
+    """The gate on a day the checklist tries: messages say its date is still to be set."""
+    return RecordDate(day, day, day.isoformat(), "hypothetical")
 
 
 def with_gate(record: Record, gate: str, day: dt.date) -> Record:
     """The record with its gate step on `day`: the recorded one moved there, or a new one."""
     if record.steps_of(gate):
-        steps = [s.model_copy(update={"fields": {**s.fields, "date": _day(day)}}) if s.kind == gate else s
+        steps = [s.model_copy(update={"fields": {**s.fields, "date": _gate_day(day)}}) if s.kind == gate else s
                  for s in record.steps]
     else:
         new = Step.model_validate({"kind": gate, "date": day.isoformat()}, context={"step_scope": record.type})
+        new = new.model_copy(update={"fields": {**new.fields, "date": _gate_day(day)}})
         steps = [*record.steps, new]
     return record.model_copy(update={"steps": steps})
 
@@ -418,7 +420,7 @@ class _Builder:
                 reason=w.reason, by=self._sep.join(x for x in (w.approved_by, w.doc) if x) or "—",
                 expires=str(w.expires) if w.expires else "—")
         elif status == NOT_EVALUABLE:
-            item.detail = i18n.not_evaluable_reason(view, self.profile, self.lang)
+            item.detail = i18n.not_evaluable_reason(view, self.profile, self.lang, self.record.type)
         elif status == PENDING:
             item.detail = self._pending_detail(rr.rule.id, due) or finding.message
         else:
@@ -436,13 +438,24 @@ class _Builder:
                             for s in sorted(steps, key=_when)[:3])
         own = [rr.rule.checks[i] for i in members if rr.rule.checks[i].need_kinds == ("same",)]
         record_fields = [c.field for chk in own if chk.each == "record" for b in chk.branches for c in b.conditions]
+        lacks = [(c.op, c.ref.value) for chk in own if chk.each == "record" for b in chk.branches
+                 for c in b.conditions if c.field == "steps"]
+        if lacks:  # what the record's steps hold or lack (no coercion on record, ...)
+            words = {"lacks": ("记录中没有「{k}」", "no {k} on record"), "contains": ("记录中有「{k}」", "{k} on record")}
+            return sep.join(words.get(op, words["contains"])[self.lang == "en"].format(
+                k=i18n.step_label(kind, self.record.type, self.lang)) for op, kind in lacks)
         if record_fields:  # a check of the record's own fields: show what it found
-            return sep.join(f"{f}: {_show(_record_value(self.record, f), self.lang)}"
+            colon = "：" if self.lang == "zh" else ": "
+            return sep.join(f"{i18n.field_name(f, self.lang)}{colon}"
+                            f"{i18n.value_name(f, _record_value(self.record, f), self.lang)}"
                             for f in dict.fromkeys(record_fields))
         gate_fields = [c.field for chk in own if chk.each == self.gate for b in chk.branches for c in b.conditions]
         gate_steps = snap.record.steps_of(self.gate)
         if gate_fields and gate_steps:  # the gate's own recorded content (minutes, materials)
-            return sep.join(f"{f}: {_show(gate_steps[0].get(f), self.lang)}" for f in dict.fromkeys(gate_fields))
+            colon = "：" if self.lang == "zh" else ": "
+            return sep.join(f"{i18n.field_name(f, self.lang)}{colon}"
+                            f"{i18n.value_name(f'{self.gate}.{f}', gate_steps[0].get(f), self.lang)}"
+                            for f in dict.fromkeys(gate_fields))
         if not self.held:  # met by the gate step itself (its timing or its recorded content)
             return i18n.text("cl_gate_met", self.lang).format(
                 gate=i18n.step_label(self.gate, self.record.type, self.lang), date=snap.as_of.isoformat())

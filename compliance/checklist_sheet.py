@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import __version__, i18n
+from .checklist_headline import headline
 from .checklist import DONE, PENDING, WAIVED, Checklist, Item
 from .dates import RecordDate
 from .formats.checklist_text import status_name
@@ -133,15 +134,8 @@ def _row(item: Item, cl: Checklist, record: Record) -> Row:
 
 def build_sheet(cl: Checklist, record: Record) -> Sheet:
     lang, gate = cl.lang, cl.gate_label()
-    verdict = i18n.text("cl_ready" if cl.ready else "cl_not_ready", lang).format(gate=gate)
-    earliest = (i18n.text("cl_earliest", lang).format(date=cl.earliest_date.isoformat()) if cl.earliest_date
-                else i18n.text("cl_earliest_unknown", lang))
-    gate_line = ""
-    if cl.gate_state and cl.gate_date:
-        key = "cl_gate_held" if cl.gate_state == "held" else "cl_gate_planned"
-        gate_line = i18n.text(key, lang).format(gate=gate, date=cl.gate_date)
-    counts = i18n.text("cl_counts", lang).format(
-        **{s: cl.count(s) for s in ("missing", "pending", "not_evaluable", "waived", "done")})
+    h = headline(cl)
+    verdict, earliest, gate_line, counts = h.verdict, h.earliest, h.gate, h.counts
     notes = []
     if any(not i.rule.verified for i in cl.items):
         notes.append(text("unverified", lang))

@@ -74,7 +74,8 @@ def _fmt(value: Any, lang: str) -> str:
     if value is None:
         return i18n.text("not_recorded", lang)
     if isinstance(value, RecordDate):
-        return str(value)
+        # the checklist's trial day for a meeting not yet set is no date to quote
+        return i18n.text("gate_date_tbd", lang) if value.form == "hypothetical" else str(value)
     if isinstance(value, (list, tuple)):
         return "、".join(str(v) for v in value) if lang == "zh" else ", ".join(str(v) for v in value)
     if isinstance(value, bool):
@@ -266,7 +267,7 @@ def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Prof
         message = " ".join(rendered)
     notes = []
     if result.result == NOT_EVALUABLE:
-        notes.append(i18n.not_evaluable_reason(result, profile, lang))
+        notes.append(i18n.not_evaluable_reason(result, profile, lang, record.type))
     if not rule.verified:
         notes.append(i18n.text("unverified", lang))
     if not rule.effective.start_known and (rule.effective.set_by is None

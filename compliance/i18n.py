@@ -66,6 +66,10 @@ _TEXT = {
     "cl_earliest_unknown": ("最早日期无法确定：尚有缺失事项", "Earliest lawful date unknown: something is missing"),
     "cl_gate_held": ("「{gate}」已于 {date} 进行", "{gate} took place on {date}"),
     "cl_gate_planned": ("「{gate}」计划于 {date} 进行", "{gate} is planned for {date}"),
+    "cl_held_ready": ("「{gate}」前置事项均已完成", "Everything required before {gate} was done"),
+    "cl_held_not_ready": ("「{gate}」前置事项不完备", "Something required before {gate} was not done"),
+    "cl_earliest_held": ("可确认合法的最早日期为 {date}", "Earliest date that can be confirmed lawful: {date}"),
+    "gate_date_tbd": ("日期待定", "date to be set"),
     "cl_too_early": ("早于可确认合法的最早日期", "before the earliest date that can be confirmed lawful"),
     "cl_counts": ("缺失 {missing}，待完成 {pending}，无法判断 {not_evaluable}，已豁免 {waived}，已完成 {done}",
                   "{missing} missing, {pending} pending, {not_evaluable} not evaluable, {waived} waived, {done} done"),
@@ -154,6 +158,26 @@ def text(key: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
+def field_name(path: str, lang: str) -> str:
+    """A record field's name for a reader: 列入重大行政决策目录, not is_major_decision."""
+    if lang == "en":
+        return path
+    return voc.RECORD_FIELD_WORDS.get(path) or voc.FIELD_WORDS.get(path.rsplit(".", 1)[-1], path)
+
+
+def value_name(path: str, value, lang: str) -> str:
+    """A field's value for a reader: 市辖区人民政府, 是/否, a list joined."""
+    if value is None:
+        return text("not_recorded", lang)
+    if isinstance(value, bool):
+        return text("yes" if value else "no", lang)
+    if isinstance(value, (list, tuple)):
+        return ("、" if lang == "zh" else ", ").join(value_name(path, v, lang) for v in value)
+    if lang == "zh":
+        return voc.VALUE_WORDS.get(path, {}).get(str(value), str(value))
+    return str(value)
+
+
 def record_type(name: str, lang: str) -> str:
     return name if lang == "en" else voc.RECORD_TYPES.get(name, name)
 
@@ -168,7 +192,18 @@ def step_label(kind: str, record_type_name: str, lang: str) -> str:
     return kind
 
 
-def not_evaluable_reason(result: "RuleResult", profile: "Profile", lang: str) -> str:
+def _fact_name(alias: str, field_: str, record_type_name: str, lang: str) -> str:
+    """'「社会稳定风险评估」日期' for risk_assessment.date (zh); the path itself in English."""
+    if lang == "en":
+        return f"{alias}.{field_}"
+    if alias == "record":
+        return field_name(field_, lang)
+    labels = [f"「{step_label(k, record_type_name, lang)}」" for k in alias.split("/")]
+    return "或".join(labels) + voc.FIELD_WORDS.get(field_, field_)
+
+
+def not_evaluable_reason(result: "RuleResult", profile: "Profile", lang: str,
+                         record_type_name: str = "expropriation_decision") -> str:
     """Which facts or parameters the rule lacked."""
     rule = result.rule
     params = []
@@ -182,7 +217,8 @@ def not_evaluable_reason(result: "RuleResult", profile: "Profile", lang: str) ->
                 if cond.ref.kind == "param" and getattr(profile, cond.ref.field, None) is None:
                     params.append(cond.ref.field)
     if params:
-        return text("needs_params", lang).format(profile=profile.name, items=", ".join(dict.fromkeys(params)))
+        names = [p if lang == "en" else voc.PARAM_WORDS.get(p, p) for p in dict.fromkeys(params)]
+        return text("needs_params", lang).format(profile=profile.name, items=("、" if lang == "zh" else ", ").join(names))
     items = []
     checks = [c for c in result.deciding_checks() if isinstance(c.index, int)]
     for check_result in checks or []:
@@ -190,15 +226,16 @@ def not_evaluable_reason(result: "RuleResult", profile: "Profile", lang: str) ->
         for branch in chk.branches:
             subject = chk.each if branch.kinds == ("same",) else "/".join(branch.kinds)
             for cond in branch.conditions:
-                items.append(f"{subject}.{cond.field}")
+                items.append(_fact_name(subject, cond.field, record_type_name, lang))
                 if cond.ref.kind == "field":
-                    items.append(f"{cond.ref.alias}.{cond.ref.field}")
+                    items.append(_fact_name(cond.ref.alias, cond.ref.field, record_type_name, lang))
         if chk.due:
             ref = parse_ref(chk.due)
-            items.append(f"{ref.alias}.{ref.field}")
+            items.append(_fact_name(ref.alias, ref.field, record_type_name, lang))
     if result.applicability == "unknown":
-        items += [f"record.{c.field}" for c in rule.when_conditions if c.field != "reference_date"]
-    return text("needs_facts", lang).format(items=", ".join(dict.fromkeys(items)) or "—")
+        items += [_fact_name("record", c.field, record_type_name, lang) for c in rule.when_conditions
+                  if c.field != "reference_date"]
+    return text("needs_facts", lang).format(items=("、" if lang == "zh" else ", ").join(dict.fromkeys(items)) or "—")
 
 
 _OP_WORDS = {

@@ -50,81 +50,52 @@ STEP_SEPARATOR = "；"
 _STEP_SPLIT = re.compile(r"[；;\n]")
 _LIST_SPLIT = re.compile(r"[、,，/]")
 
-_LEVELS = {"city_government": "市级人民政府", "county_government": "县级人民政府",
-           "county_level_city_government": "县级市人民政府",
-           "district_government": "市辖区人民政府", "department": "政府部门", "other": "其他"}
-# Chinese labels of enumerated values, offered in the template's drop-down lists.
-VALUE_LABELS: dict[str, dict[str, str]] = {
-    "type": dict(voc.RECORD_TYPES),
-    "issuer.level": _LEVELS,
-    "public_interest": {"defense_foreign_affairs": "国防和外交", "infrastructure": "基础设施建设",
-                        "public_utilities": "公共事业", "affordable_housing": "保障性安居工程",
-                        "old_city_reconstruction": "旧城区改建", "other_statutory": "其他法定情形"},
-    "category": {"important_decision": "重要决策", "major_project": "重大项目",
-                 "large_expenditure": "大额资金支出", "other": "其他"},
-    "risk_assessment.conclusion": {"low": "低风险", "medium": "中风险", "high": "高风险"},
-    "risk_assessment.covers": {"risk_points": "风险点", "prevention_measures": "防范措施",
-                               "contingency_plan": "处置预案"},
-    "legality_review.conclusion": {"lawful": "合法", "unlawful": "不合法", "revise": "需修改"},
-    "executive_meeting.meeting": {"executive": "常务会议", "plenary": "全体会议"},
-    "executive_meeting.materials": {"draft": "决策草案", "comment_adoption": "公众意见采纳情况",
-                                    "expert_adoption": "专家意见采纳情况", "risk_report": "风险评估报告",
-                                    "legality_opinion": "合法性审查意见"},
-    "legal_consultation.stage": {"decision": "决策阶段", "implementation": "实施阶段", "litigation": "诉讼阶段"},
-    "decision_announced.includes": {"compensation_plan": "补偿方案", "review_rights": "行政复议权利",
-                                    "litigation_rights": "行政诉讼权利", "review_body": "复议机关",
-                                    "deadlines": "起诉复议期限"},
-    "agency_selected.method": {"negotiation": "协商选定", "majority_vote": "多数决定", "lottery": "随机选定",
-                               "designated": "指定"},
-    "court_ruling.outcome": {"granted": "准予执行", "refused": "不准予执行"},
-    "choice": {"monetary": "货币补偿", "property_swap": "房屋产权调换"},
-}
-_BOOL_WORDS = {"是": True, "否": False, "true": True, "false": False, "yes": True, "no": False,
-               "1": True, "0": False, "√": True, "×": False, "有": True, "无": False}
+_LEVELS = voc.VALUE_WORDS["issuer.level"]
+VALUE_LABELS = voc.VALUE_WORDS   # Chinese labels of enumerated values (the template's drop-down lists)
 
 # Record columns: (header, field key, type, record types; None = all).
 _EXP, _COMP, _MAJOR = "expropriation_decision", "compensation_decision", "major_matter"
 RECORD_COLUMNS: list[tuple[str, str, Any, tuple[str, ...] | None]] = [
     (ID_HEADER, "id", voc.TEXT, None),
     (TYPE_HEADER, "type", voc.enum(*voc.RECORD_TYPES), ()),  # only on sheets that mix types
-    ("标题", "title", voc.TEXT, None),
-    ("参数配置", "jurisdiction", voc.TEXT, None),
-    ("决定机关", "issuer.name", voc.TEXT, None),
-    ("决定机关层级", "issuer.level", voc.enum(*_LEVELS), None),
-    ("上级政府", "issuer.superior", voc.TEXT, None),
-    ("房屋征收部门", "department.name", voc.TEXT, (_EXP,)),
-    ("征收部门确定文件", "department.designation_doc", voc.TEXT, (_EXP,)),
-    ("实施单位", "implementing_unit.name", voc.TEXT, (_EXP,)),
-    ("实施单位委托文件", "implementing_unit.entrustment_doc", voc.TEXT, (_EXP,)),
-    ("实施单位不以营利为目的", "implementing_unit.nonprofit", voc.BOOL, (_EXP,)),
-    ("公共利益类型", "public_interest", voc.enum(*VALUE_LABELS["public_interest"]), (_EXP,)),
-    ("公共利益依据", "public_interest_evidence", voc.TEXT, (_EXP,)),
-    ("旧城区改建依据", "dilapidation_evidence", voc.TEXT, (_EXP,)),
-    ("被征收户数", "households", voc.INT, (_EXP,)),
-    ("认为方案不符合条例的户数", "objecting_households", voc.INT, (_EXP,)),
-    ("未经登记建筑数", "unregistered_buildings", voc.INT, (_EXP,)),
-    ("事项类别", "category", voc.enum(*VALUE_LABELS["category"]), (_MAJOR,)),
-    ("金额（元）", "amount_cny", voc.NUMBER, (_MAJOR,)),
-    ("列入重大行政决策目录", "is_major_decision", voc.BOOL, (_EXP, _MAJOR)),
-    ("决策目录文件", "decision_catalog_doc", voc.TEXT, (_EXP, _MAJOR)),
-    ("承办单位", "undertaking_unit", voc.TEXT, (_EXP, _MAJOR)),
-    ("专业性技术性事项", "technical_matter", voc.BOOL, (_EXP, _MAJOR)),
-    ("所属征收决定编号", "parent", voc.TEXT, (_COMP,)),
-    ("被征收户编号", "household", voc.TEXT, (_COMP,)),
-    ("征收决定文号", "expropriation_decision.doc", voc.TEXT, (_COMP,)),
-    ("征收决定日期", "expropriation_decision.date", voc.DATE, (_COMP,)),
-    ("征收决定公告日期", "expropriation_decision.announced", voc.DATE, (_COMP,)),
-    ("征收决定机关", "expropriation_decision.issuer", voc.TEXT, (_COMP,)),
-    ("征收决定签约期限届满日", "expropriation_decision.signing_end", voc.DATE, (_COMP,)),
-    ("签约期限届满日", "signing_end", voc.DATE, (_COMP,)),
-    ("产权人不明确", "owner_unclear", voc.BOOL, (_COMP,)),
-    ("搬迁期限", "relocation_deadline", voc.DATE, (_COMP,)),
-    ("住宅", "residential", voc.BOOL, (_COMP,)),
-    ("符合住房保障条件", "housing_security_eligible", voc.BOOL, (_COMP,)),
-    ("经营用房", "business_use", voc.BOOL, (_COMP,)),
-    ("补偿方式", "choice", voc.enum(*VALUE_LABELS["choice"]), (_COMP,)),
-    ("要求在改建地段调换", "onsite_swap_requested", voc.BOOL, (_COMP,)),
-    ("拆迁许可证日期", "demolition_permit_date", voc.DATE, (_EXP,)),
+    (voc.RECORD_FIELD_WORDS["title"], "title", voc.TEXT, None),
+    (voc.RECORD_FIELD_WORDS["jurisdiction"], "jurisdiction", voc.TEXT, None),
+    (voc.RECORD_FIELD_WORDS["issuer.name"], "issuer.name", voc.TEXT, None),
+    (voc.RECORD_FIELD_WORDS["issuer.level"], "issuer.level", voc.enum(*_LEVELS), None),
+    (voc.RECORD_FIELD_WORDS["issuer.superior"], "issuer.superior", voc.TEXT, None),
+    (voc.RECORD_FIELD_WORDS["department.name"], "department.name", voc.TEXT, (_EXP,)),
+    (voc.RECORD_FIELD_WORDS["department.designation_doc"], "department.designation_doc", voc.TEXT, (_EXP,)),
+    (voc.RECORD_FIELD_WORDS["implementing_unit.name"], "implementing_unit.name", voc.TEXT, (_EXP,)),
+    (voc.RECORD_FIELD_WORDS["implementing_unit.entrustment_doc"], "implementing_unit.entrustment_doc", voc.TEXT, (_EXP,)),
+    (voc.RECORD_FIELD_WORDS["implementing_unit.nonprofit"], "implementing_unit.nonprofit", voc.BOOL, (_EXP,)),
+    (voc.RECORD_FIELD_WORDS["public_interest"], "public_interest", voc.enum(*VALUE_LABELS["public_interest"]), (_EXP,)),
+    (voc.RECORD_FIELD_WORDS["public_interest_evidence"], "public_interest_evidence", voc.TEXT, (_EXP,)),
+    (voc.RECORD_FIELD_WORDS["dilapidation_evidence"], "dilapidation_evidence", voc.TEXT, (_EXP,)),
+    (voc.RECORD_FIELD_WORDS["households"], "households", voc.INT, (_EXP,)),
+    (voc.RECORD_FIELD_WORDS["objecting_households"], "objecting_households", voc.INT, (_EXP,)),
+    (voc.RECORD_FIELD_WORDS["unregistered_buildings"], "unregistered_buildings", voc.INT, (_EXP,)),
+    (voc.RECORD_FIELD_WORDS["category"], "category", voc.enum(*VALUE_LABELS["category"]), (_MAJOR,)),
+    (voc.RECORD_FIELD_WORDS["amount_cny"], "amount_cny", voc.NUMBER, (_MAJOR,)),
+    (voc.RECORD_FIELD_WORDS["is_major_decision"], "is_major_decision", voc.BOOL, (_EXP, _MAJOR)),
+    (voc.RECORD_FIELD_WORDS["decision_catalog_doc"], "decision_catalog_doc", voc.TEXT, (_EXP, _MAJOR)),
+    (voc.RECORD_FIELD_WORDS["undertaking_unit"], "undertaking_unit", voc.TEXT, (_EXP, _MAJOR)),
+    (voc.RECORD_FIELD_WORDS["technical_matter"], "technical_matter", voc.BOOL, (_EXP, _MAJOR)),
+    (voc.RECORD_FIELD_WORDS["parent"], "parent", voc.TEXT, (_COMP,)),
+    (voc.RECORD_FIELD_WORDS["household"], "household", voc.TEXT, (_COMP,)),
+    (voc.RECORD_FIELD_WORDS["expropriation_decision.doc"], "expropriation_decision.doc", voc.TEXT, (_COMP,)),
+    (voc.RECORD_FIELD_WORDS["expropriation_decision.date"], "expropriation_decision.date", voc.DATE, (_COMP,)),
+    (voc.RECORD_FIELD_WORDS["expropriation_decision.announced"], "expropriation_decision.announced", voc.DATE, (_COMP,)),
+    (voc.RECORD_FIELD_WORDS["expropriation_decision.issuer"], "expropriation_decision.issuer", voc.TEXT, (_COMP,)),
+    (voc.RECORD_FIELD_WORDS["expropriation_decision.signing_end"], "expropriation_decision.signing_end", voc.DATE, (_COMP,)),
+    (voc.RECORD_FIELD_WORDS["signing_end"], "signing_end", voc.DATE, (_COMP,)),
+    (voc.RECORD_FIELD_WORDS["owner_unclear"], "owner_unclear", voc.BOOL, (_COMP,)),
+    (voc.RECORD_FIELD_WORDS["relocation_deadline"], "relocation_deadline", voc.DATE, (_COMP,)),
+    (voc.RECORD_FIELD_WORDS["residential"], "residential", voc.BOOL, (_COMP,)),
+    (voc.RECORD_FIELD_WORDS["housing_security_eligible"], "housing_security_eligible", voc.BOOL, (_COMP,)),
+    (voc.RECORD_FIELD_WORDS["business_use"], "business_use", voc.BOOL, (_COMP,)),
+    (voc.RECORD_FIELD_WORDS["choice"], "choice", voc.enum(*VALUE_LABELS["choice"]), (_COMP,)),
+    (voc.RECORD_FIELD_WORDS["onsite_swap_requested"], "onsite_swap_requested", voc.BOOL, (_COMP,)),
+    (voc.RECORD_FIELD_WORDS["demolition_permit_date"], "demolition_permit_date", voc.DATE, (_EXP,)),
 ]
 REQUIRED = {"id", "title", "issuer.name", "issuer.level"}
 REQUIRED_BY_TYPE = {_EXP: {"department.name", "public_interest", "households"}, _COMP: {"parent", "household"},
@@ -562,9 +533,9 @@ def _convert(col: Column, value: Any) -> Any:
         if isinstance(value, bool):
             return value
         word = _text(value).lower()
-        if word not in _BOOL_WORDS:
+        if word not in voc.BOOL_WORDS:
             raise ValueError(f"{value!r}: write 是 or 否")
-        return _BOOL_WORDS[word]
+        return voc.BOOL_WORDS[word]
     if isinstance(ftype, tuple):
         by_label = {label: v for v, label in col.labels.items()}
         allowed = ftype[1]

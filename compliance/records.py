@@ -29,7 +29,18 @@ class LoadedRecord:
 _START = "a decision record starts with `format: decision-record/1`"
 
 
+_LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
 def load_record(path: Path) -> LoadedRecord:
+    if path.suffix.lower() in _LEDGER_SUFFIXES:
+        raise InputError(str(path), ("这是 Excel 台账，不是单份决定记录；请用 `compliance audit` 检查台账",
+                                     "this is an Excel ledger, not one decision record; check it with "
+                                     "`compliance audit`"))
+    if path.is_dir():
+        raise InputError(str(path), ("这是目录，不是文件；要检查目录中的全部记录，请用 `compliance audit`",
+                                     "this is a directory, not a file; to check every record in it, use "
+                                     "`compliance audit`"))
     try:
         text, notes = read_text(path)
     except InputError as e:

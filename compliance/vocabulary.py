@@ -194,6 +194,87 @@ KINDS_BY_TYPE: dict[str, dict[str, StepKind]] = {
     "household": {k.name: k for k in HOUSEHOLD_KINDS},
 }
 
+# Chinese names of enumerated values (ledger drop-down lists, messages).
+_LEVEL_WORDS = {"city_government": "市级人民政府", "county_government": "县级人民政府",
+           "county_level_city_government": "县级市人民政府",
+           "district_government": "市辖区人民政府", "department": "政府部门", "other": "其他"}
+VALUE_WORDS: dict[str, dict[str, str]] = {
+    "type": dict(RECORD_TYPES),
+    "issuer.level": _LEVEL_WORDS,
+    "public_interest": {"defense_foreign_affairs": "国防和外交", "infrastructure": "基础设施建设",
+                        "public_utilities": "公共事业", "affordable_housing": "保障性安居工程",
+                        "old_city_reconstruction": "旧城区改建", "other_statutory": "其他法定情形"},
+    "category": {"important_decision": "重要决策", "major_project": "重大项目",
+                 "large_expenditure": "大额资金支出", "other": "其他"},
+    "risk_assessment.conclusion": {"low": "低风险", "medium": "中风险", "high": "高风险"},
+    "risk_assessment.covers": {"risk_points": "风险点", "prevention_measures": "防范措施",
+                               "contingency_plan": "处置预案"},
+    "legality_review.conclusion": {"lawful": "合法", "unlawful": "不合法", "revise": "需修改"},
+    "executive_meeting.meeting": {"executive": "常务会议", "plenary": "全体会议"},
+    "executive_meeting.materials": {"draft": "决策草案", "comment_adoption": "公众意见采纳情况",
+                                    "expert_adoption": "专家意见采纳情况", "risk_report": "风险评估报告",
+                                    "legality_opinion": "合法性审查意见"},
+    "legal_consultation.stage": {"decision": "决策阶段", "implementation": "实施阶段", "litigation": "诉讼阶段"},
+    "decision_announced.includes": {"compensation_plan": "补偿方案", "review_rights": "行政复议权利",
+                                    "litigation_rights": "行政诉讼权利", "review_body": "复议机关",
+                                    "deadlines": "起诉复议期限"},
+    "agency_selected.method": {"negotiation": "协商选定", "majority_vote": "多数决定", "lottery": "随机选定",
+                               "designated": "指定"},
+    "court_ruling.outcome": {"granted": "准予执行", "refused": "不准予执行"},
+    "choice": {"monetary": "货币补偿", "property_swap": "房屋产权调换"},
+}
+BOOL_WORDS = {"是": True, "否": False, "true": True, "false": False, "yes": True, "no": False,
+               "1": True, "0": False, "√": True, "×": False, "有": True, "无": False}
+
+# Profile parameters' Chinese names (what the local rules must fix).
+PARAM_WORDS = {
+    "many_households_threshold": "被征收人较多的标准（户数）", "signing_period_days": "签约期限（日）",
+    "valuation_publicity_days": "分户初步评估结果公示期（日）", "large_expenditure_threshold_cny": "大额支出标准（元）",
+    "deciding_government": "作出征收决定的政府", "internal_procedure_adopted": "内部决策程序启用日期",
+}
+
+# The record's fields' Chinese names (ledger headers, checklist lines).
+RECORD_FIELD_WORDS = {
+    "title": "标题",
+    "jurisdiction": "参数配置",
+    "issuer.name": "决定机关",
+    "issuer.level": "决定机关层级",
+    "issuer.superior": "上级政府",
+    "department.name": "房屋征收部门",
+    "department.designation_doc": "征收部门确定文件",
+    "implementing_unit.name": "实施单位",
+    "implementing_unit.entrustment_doc": "实施单位委托文件",
+    "implementing_unit.nonprofit": "实施单位不以营利为目的",
+    "public_interest": "公共利益类型",
+    "public_interest_evidence": "公共利益依据",
+    "dilapidation_evidence": "旧城区改建依据",
+    "households": "被征收户数",
+    "objecting_households": "认为方案不符合条例的户数",
+    "unregistered_buildings": "未经登记建筑数",
+    "category": "事项类别",
+    "amount_cny": "金额（元）",
+    "is_major_decision": "列入重大行政决策目录",
+    "decision_catalog_doc": "决策目录文件",
+    "undertaking_unit": "承办单位",
+    "technical_matter": "专业性技术性事项",
+    "parent": "所属征收决定编号",
+    "household": "被征收户编号",
+    "expropriation_decision.doc": "征收决定文号",
+    "expropriation_decision.date": "征收决定日期",
+    "expropriation_decision.announced": "征收决定公告日期",
+    "expropriation_decision.issuer": "征收决定机关",
+    "expropriation_decision.signing_end": "征收决定签约期限届满日",
+    "signing_end": "签约期限届满日",
+    "owner_unclear": "产权人不明确",
+    "relocation_deadline": "搬迁期限",
+    "residential": "住宅",
+    "housing_security_eligible": "符合住房保障条件",
+    "business_use": "经营用房",
+    "choice": "补偿方式",
+    "onsite_swap_requested": "要求在改建地段调换",
+    "demolition_permit_date": "拆迁许可证日期",
+}
+
 # The fields' Chinese names: ledger headers, messages and period lines use them.
 FIELD_WORDS = {
     "date": "日期", "start": "开始日期", "end": "结束日期", "doc": "文号", "recipients": "通知对象",

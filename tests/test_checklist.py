@@ -196,7 +196,7 @@ def test_unknown_date_is_not_evaluable_with_the_fact_needed(full, tmp_path):
     cl = checklist(full, write(tmp_path, data), "party_group_meeting", dt.date(2025, 4, 12))
     consult = item(cl, "INT-LEGAL-CONSULT")
     assert consult.status == "not_evaluable"
-    assert "legal_consultation.date" in consult.detail
+    assert "「法律顾问意见（事前法律咨询）」日期" in consult.detail      # the fact, in the reader's words
 
 
 def test_waiver_waives_until_it_expires(full, tmp_path):

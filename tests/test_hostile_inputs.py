@@ -206,8 +206,9 @@ def test_missing_file_directory_fifo_and_device(tmp_path):
     cases[fifo] = "not a regular file"
     for path, words in cases.items():
         started = time.perf_counter()
-        with pytest.raises(InputError, match=words) as info:
+        with pytest.raises(InputError) as info:
             load_record(path)
+        assert words in english(info.value)
         assert time.perf_counter() - started < 2 and str(path) in str(info.value)
 
 

@@ -223,7 +223,7 @@ def test_checklist_docx_missing_prerequisite(tmp_path):
     case = CASES / "02-no-risk-assessment.yaml"
     code, doc = sheet(tmp_path, case, "executive_meeting")
     paras = [p.text for p in doc.paragraphs]
-    assert code == 1 and any(p.startswith("尚不能进行") for p in paras)
+    assert code == 1 and any(p.startswith("尚不能进行") or "前置事项不完备" in p for p in paras)
     table = doc.tables[0]
     header = [c.text for c in table.rows[0].cells]
     assert header == ["审核事项", "依据", "状态", "日期", "文号"]

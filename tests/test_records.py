@@ -90,7 +90,7 @@ def test_unreadable_files(tmp_path, text, words):
 def test_missing_file_and_directory(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         load_record(tmp_path / "nope.yaml")
-    with pytest.raises(InputError, match="directory"):
+    with pytest.raises(InputError, match="目录"):
         load_record(tmp_path)
 
 

@@ -101,12 +101,18 @@ class LazyChoice(click.Choice):
 
 
 def parse_as_of(value: str | None) -> dt.date:
+    """A day, written as records write days (2025-12-31, 2025年12月31日, 2025/12/31, 2025.12.31)."""
     if not value:
         return dt.date.today()
+    from ..dates import DateError, parse_date
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD", param_hint="--as-of") from None
+        day = parse_date(value)
+    except DateError:
+        day = None
+    if day is None or not day.is_day:
+        raise click.BadParameter(f"{value!r} 不是具体日期；请写作 2025-12-31 或 2025年12月31日 / {value!r} is not a day; "
+                                 "write 2025-12-31 or 2025年12月31日", param_hint="--as-of") from None
+    return day.first
 
 
 def rulebook(rules_dir: str | None) -> Rulebook:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .. import i18n
 from ..checklist import DONE, MISSING, NOT_EVALUABLE, PENDING, STATUS_ORDER, WAIVED, Checklist, Item
+from ..checklist_headline import headline
 from .checklist_text import MARKS, status_name
 from .escape import markdown
 
@@ -25,15 +26,13 @@ def render(cl: Checklist) -> str:
     lang, gate = cl.lang, cl.gate_label()
     zh = lang == "zh"
     out = [f"# {i18n.text('cl_title', lang).format(gate=gate)}", ""]
-    verdict = i18n.text("cl_ready" if cl.ready else "cl_not_ready", lang).format(gate=gate)
-    out.append(f"- **{MARKS[DONE if cl.ready else MISSING]} {verdict}**")
-    out.append("- " + (i18n.text("cl_earliest", lang).format(date=cl.earliest_date.isoformat())
-                       if cl.earliest_date else i18n.text("cl_earliest_unknown", lang)))
-    if cl.gate_state and cl.gate_date:
-        key = "cl_gate_held" if cl.gate_state == "held" else "cl_gate_planned"
-        out.append("- " + i18n.text(key, lang).format(gate=gate, date=cl.gate_date))
-    out.append("- " + i18n.text("cl_counts", lang).format(
-        **{s: cl.count(s) for s in (MISSING, PENDING, NOT_EVALUABLE, WAIVED, DONE)}))
+    h = headline(cl)
+    out.append(f"- **{MARKS[DONE if h.ready else MISSING]} {h.verdict}**")
+    out.append("- " + h.earliest)
+    if h.gate:
+        out.append("- " + h.gate + (f"（{i18n.text('cl_too_early', lang)}）" if h.too_early and zh
+                                    else f" ({i18n.text('cl_too_early', lang)})" if h.too_early else ""))
+    out.append("- " + h.counts)
     out.append(f"- {markdown(cl.record_id)} {markdown(cl.title)}（{i18n.text('as_of', lang).format(date=cl.as_of.isoformat())}）"
                if zh else f"- {markdown(cl.record_id)} {markdown(cl.title)} ({i18n.text('as_of', lang).format(date=cl.as_of.isoformat())})")
     header = (["规则", "事项", "依据", "级别", "日期 / 说明"] if zh

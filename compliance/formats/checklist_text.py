@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import i18n
+from ..checklist_headline import headline as headline_words
 from ..checklist import DONE, MISSING, PENDING, STATUS_ORDER, WAIVED, Checklist, Item
 
 NOT_EVALUABLE, NOT_APPLICABLE = "not_evaluable", "not_applicable"
@@ -101,26 +102,21 @@ def marks_for(options: ConsoleOptions) -> dict[str, str]:
 
 def headline(cl: Checklist, marks: dict[str, str]) -> Panel:
     lang, gate = cl.lang, cl.gate_label()
-    ready = cl.ready
+    h = headline_words(cl)
+    ready = h.ready
     t = Text()
     t.append(f"{marks[DONE if ready else MISSING]} ", style=STYLE[DONE if ready else MISSING])
-    t.append(i18n.text("cl_ready" if ready else "cl_not_ready", lang).format(gate=gate),
-             style="bold green" if ready else "bold red")
+    t.append(h.verdict, style="bold green" if ready else "bold red")
     t.append("\n")
-    if cl.earliest_date:
-        t.append(i18n.text("cl_earliest", lang).format(date=cl.earliest_date.isoformat()), style="bold")
-    else:
-        t.append(i18n.text("cl_earliest_unknown", lang), style="bold")
+    t.append(h.earliest, style="bold")
     t.append("  " + i18n.text("as_of", lang).format(date=cl.as_of.isoformat()), style="dim")
-    if cl.gate_state and cl.gate_date:
-        key = "cl_gate_held" if cl.gate_state == "held" else "cl_gate_planned"
-        t.append("\n" + i18n.text(key, lang).format(gate=gate, date=cl.gate_date))
-        if cl.earliest_date and cl.gate_date < cl.earliest_date.isoformat():
+    if h.gate:
+        t.append("\n" + h.gate)
+        if h.too_early:
             t.append(f"（{i18n.text('cl_too_early', lang)}）" if lang == "zh"
                      else f" ({i18n.text('cl_too_early', lang)})", style="bold red")
     t.append("\n")
-    counts = {s: cl.count(s) for s in (MISSING, PENDING, NOT_EVALUABLE, WAIVED, DONE)}
-    t.append(i18n.text("cl_counts", lang).format(**counts))
+    t.append(h.counts)
     t.append(f"\n{cl.record_id}  {cl.title}", style="dim")
     title = i18n.text("cl_title", lang).format(gate=gate)
     return Panel(t, title=Text(title, style="bold"), title_align="left", box=box.ROUNDED,
