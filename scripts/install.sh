@@ -21,5 +21,6 @@ if ! "$VENV/bin/python" -c 'import durable_rules_engine' 2>/dev/null; then
     CPPFLAGS="-O2 -DPyEval_CallObject=PyObject_CallObject" \
         "$VENV/bin/python" -m pip install --quiet --no-cache-dir "durable-rules==2.0.28"
 fi
-"$VENV/bin/python" -m pip install --quiet -e ".$extras"
+# the build backend's notices (editable installs) are not for the user: keep `make demo` quiet
+PYTHONWARNINGS=ignore "$VENV/bin/python" -m pip install --quiet -e ".$extras"
 echo "installed: $VENV/bin/compliance"

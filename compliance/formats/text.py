@@ -80,7 +80,7 @@ def _details(r: RecordReport, lang: str) -> Group:
             for period in f.periods:
                 body.append("\n⏱ " + i18n.period_line(period, lang, r.type or ""), style="dim")
         for note in f.notes:
-            body.append(f"\n※ {note}", style="dim")
+            body.append(f"\n※{note}", style="dim")
         if f.waiver:
             body.append(f"\n※ {f.waiver.get('reason')} ({f.waiver.get('approved_by') or ''})", style="cyan")
         parts += [head, Padding(body, (0, 0, 0, 2))]
