@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import i18n
+from . import vocabulary as voc
 from .dates import RecordDate
 from .evaluate import RuleResult
 from .facts import Facts
@@ -13,20 +14,25 @@ from .profiles import Profile
 from .rule_model import Check
 
 
-def _fmt(value: Any, lang: str) -> str:
-    if value is None:
-        return i18n.text("not_recorded", lang)
-    if isinstance(value, (list, tuple)):
+def _fmt(value: Any, lang: str, path: str = "") -> str:
+    if isinstance(value, RecordDate) or value is None or lang == "en" and not isinstance(value, (list, tuple)):
+        return i18n.text("not_recorded", lang) if value is None else str(value)
+    if isinstance(value, (list, tuple)) and lang == "en":
         return "[" + ", ".join(map(str, value)) + "]"
-    return str(value)
+    return i18n.value_name(path, value, lang)
 
 
 def _step_line(step: Step, fields: list[str], record_type: str, lang: str) -> str:
     label = i18n.step_label(step.kind, record_type, lang)
-    parts = [f"{f}={_fmt(step.get(f), lang)}" for f in fields]
+    if lang == "en":
+        parts = [f"{f}={_fmt(step.get(f), lang)}" for f in fields]
+        if step.get("doc"):
+            parts.append(f"doc={step.get('doc')}")
+        return f"{label}: " + ", ".join(parts) if parts else label
+    parts = [f"{voc.FIELD_WORDS.get(f, f)}{_fmt(step.get(f), lang, f'{step.kind}.{f}')}" for f in fields]
     if step.get("doc"):
-        parts.append(f"doc={step.get('doc')}")
-    return f"{label}: " + ", ".join(parts) if parts else label
+        parts.append(f"文号{step.get('doc')}")
+    return f"「{label}」：" + "，".join(parts) if parts else f"「{label}」"
 
 
 def _fields_of(check: Check) -> dict[str, list[str]]:
@@ -59,12 +65,13 @@ def explain(result: RuleResult, record: Record, facts: Facts, profile: Profile, 
     if rule.when:
         state = {"applies": "成立" if zh else "holds", "unknown": "无法判断" if zh else "cannot be decided"}.get(
             result.applicability, "不成立" if zh else "does not hold")
-        conds = "; ".join(f"{c.field} {c.op} {c.ref}" for c in rule.when_conditions)
-        lines.append(("适用条件 " if zh else "Applies when ") + f"{conds}: {state}")
+        conds = ("，" if zh else "; ").join(i18n.condition_words(c, "record", record.type, lang)
+                                           for c in rule.when_conditions)
+        lines.append(f"适用条件（{conds}）：{state}" if zh else f"Applies when {conds}: {state}")
     deciding = [c for c in result.deciding_checks() if isinstance(c.index, int)]
     for check_result in deciding:
         check = rule.checks[check_result.index]
-        lines.append(("要求 " if zh else "Requirement ") + f"{check_result.index + 1}: "
+        lines.append((f"要求 {check_result.index + 1}：" if zh else f"Requirement {check_result.index + 1}: ")
                      + i18n.describe_check(check, record.type, lang))
         fields = _fields_of(check)
         for anchor in check_result.worst_anchors()[:3]:
@@ -73,7 +80,7 @@ def explain(result: RuleResult, record: Record, facts: Facts, profile: Profile, 
             household = facts.households.get(anchor.anchor)
             where = f" [{household}]" if household else ""
             if step is not None:
-                lines.append(("  对象" if zh else "  For") + f"{where}: " +
+                lines.append(("  对象" if zh else "  For") + f"{where}" + ("：" if zh else ": ") +
                              _step_line(step, fields.get(anchor_kind, ["date"]), record.type, lang))
             for kind, kind_fields in fields.items():
                 if kind == anchor_kind:

@@ -250,6 +250,62 @@ _OP_WORDS = {
 }
 
 
+def _period_words(spec) -> str:
+    amount = voc.PARAM_WORDS.get(spec.param, spec.param) if spec.param else str(spec.amount)
+    return f"{amount}{_UNIT_ZH[spec.unit]}" + ("" if spec.rollover else "（期满日不顺延）")
+
+
+def ref_words(ref, record_type_name: str, lang: str, subject_kind: str = "") -> str:
+    """What a condition compares with, in words: 「作出征收决定」日期 + 30日, 参数…, 是/否."""
+    if lang == "en":
+        return str(ref)
+    if ref.kind == "literal":
+        value = ref.value
+        if isinstance(value, bool):
+            return text("yes" if value else "no", lang)
+        if isinstance(value, (list, tuple)):
+            return "、".join(ref_words(type(ref)("literal", v), record_type_name, lang, subject_kind) for v in value)
+        words = {**voc.VALUE_WORDS.get(f"{subject_kind}.{ref.field}" if ref.field else "", {})}
+        return words.get(str(value), str(value))
+    if ref.kind == "param":
+        return "参数「" + voc.PARAM_WORDS.get(ref.field, ref.field) + "」"
+    owner = field_name(ref.field, lang) if ref.alias == "record" else \
+        f"「{step_label(ref.alias, record_type_name, lang)}」" + voc.FIELD_WORDS.get(ref.field, ref.field)
+    out = owner + "".join(f" + {_period_words(p)}" for p in ref.period)
+    if ref.factor is not None:
+        out += f" × {ref.factor:g}"
+    return out
+
+
+def condition_words(cond, subject_kind: str, record_type_name: str, lang: str) -> str:
+    """One condition of a check in words a lawyer reads."""
+    zh, en = _OP_WORDS[cond.op]
+    if lang == "en":
+        subject = cond.field + "".join(f" + {p}" for p in cond.shift)
+        if cond.op == "has":
+            return f"{subject} {en if cond.ref.value else 'is not recorded'}"
+        return f"{subject} {en} {cond.ref}"
+    if subject_kind == "record":
+        subject = field_name(cond.field, lang)
+    else:
+        subject = voc.FIELD_WORDS.get(cond.field, cond.field)
+    subject += "".join(f" + {_period_words(p)}" for p in cond.shift)
+    if cond.op == "has":
+        return f"{subject}{'已记录' if cond.ref.value else '未记录'}"
+    if cond.field == "steps" and cond.op in ("lacks", "contains"):
+        kinds = cond.ref.value if isinstance(cond.ref.value, (list, tuple)) else [cond.ref.value]
+        names = "、".join(f"「{step_label(k, record_type_name, lang)}」" for k in kinds)
+        return f"记录中{'没有' if cond.op == 'lacks' else '有'}{names}"
+    value = cond.ref
+    if value.kind == "literal":
+        words = voc.VALUE_WORDS.get(f"{subject_kind}.{cond.field}" if subject_kind != "record" else cond.field, {})
+        items = value.value if isinstance(value.value, (list, tuple)) else [value.value]
+        shown = "、".join(text("yes" if v else "no", lang) if isinstance(v, bool) else words.get(str(v), str(v))
+                          for v in items)
+        return f"{subject}{zh}{shown}"
+    return f"{subject}{zh}{ref_words(value, record_type_name, lang, subject_kind)}"
+
+
 def describe_check(check: Check, record_type_name: str, lang: str) -> str:
     """A check in words a lawyer reads: for each X, a Y must exist whose ... ."""
     def label(kind: str) -> str:
@@ -257,13 +313,8 @@ def describe_check(check: Check, record_type_name: str, lang: str) -> str:
             return "本记录" if lang == "zh" else "the record"
         return f"「{step_label(kind, record_type_name, lang)}」" if lang == "zh" else kind
 
-    def condition(cond) -> str:
-        zh, en = _OP_WORDS[cond.op]
-        word = en if lang == "en" else zh
-        subject = cond.field + "".join(f" + {p}" for p in cond.shift)
-        if cond.op == "has":
-            return f"{subject} {word if cond.ref.value else ('未记录' if lang == 'zh' else 'is not recorded')}"
-        return f"{subject} {word} {cond.ref}"
+    def condition(cond, kind: str) -> str:
+        return condition_words(cond, kind, record_type_name, lang)
 
     if check.forbidden:
         return (f"不得有{label(check.each)}" if lang == "zh" else f"No {label(check.each)} may exist")
@@ -271,19 +322,22 @@ def describe_check(check: Check, record_type_name: str, lang: str) -> str:
     parts = []
     for branch in check.branches:
         subject = label(check.each) if branch.kinds == ("same",) else " / ".join(label(k) for k in branch.kinds)
-        conds = ("，" if lang == "zh" else ", ").join(condition(c) for c in branch.conditions)
+        kind = check.each if branch.kinds == ("same",) else branch.kinds[0]
+        conds = ("，" if lang == "zh" else ", ").join(condition(c, kind) for c in branch.conditions)
         if lang == "zh":
-            parts.append(f"须有{subject}" + (f"，其 {conds}" if conds else ""))
+            parts.append(f"须有{subject}" + (f"，其{conds}" if conds else ""))
         else:
             parts.append(f"{subject} must exist" + (f" with {conds}" if conds else ""))
     joiner = "；或" if lang == "zh" else "; or "
     head = (f"对每个{label(check.each)}：" if lang == "zh" else f"For each {label(check.each)}: ")
     text_ = head + joiner.join(parts)
     if check.when:
-        conds = "; ".join(f"{k} {json_ops(v)}" for k, v in check.when.items())
-        text_ += f"（仅当 {conds}）" if lang == "zh" else f" (only when {conds})"
+        from .rule_model import conditions
+        conds = ("，" if lang == "zh" else "; ").join(condition(c, "record") for c in conditions(check.when))
+        text_ += f"（仅当{conds}）" if lang == "zh" else f" (only when {conds})"
     if check.due:
-        text_ += f"（{check.due} 之后才算缺失）" if lang == "zh" else f" (missing only after {check.due})"
+        due = ref_words(check.due_ref, record_type_name, lang)
+        text_ += f"（{due}之后才算缺失）" if lang == "zh" else f" (missing only after {check.due})"
     if check.missing == "not_applicable":
         text_ += "（完全缺失时由其他规则处理）" if lang == "zh" else " (a wholly missing step is left to other rules)"
     return text_

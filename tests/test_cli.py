@@ -176,7 +176,7 @@ def test_explain_shows_the_requirement_the_facts_and_the_period(tmp_path):
     out = run("check", str(path), "--as-of", "2026-01-01", "--explain", "--format", "json")
     f = {f["rule"]: f for f in json.loads(out.stdout)["records"][0]["findings"]}["D590-10-COMMENT-30D"]
     joined = "\n".join(f["explanation"])
-    assert "plan_comment.start + 30 days" in joined and "end=2025-03-30" in joined
+    assert "开始日期 + 30日" in joined and "结束日期2025-03-30" in joined      # the requirement and the facts, in words
     assert "2025-03-01 → 2025-03-31" in joined and "不计首日" in joined
     assert f["periods"] == [{"expression": "plan_comment.start + 30 days", "start": "2025-03-01",
                              "last_day": "2025-03-31", "counting": "exclude_start_day", "days_counted": 30,

@@ -85,7 +85,8 @@ def rules_show(rule_id, fmt, lang, rules_dir) -> None:
     out.print(i18n.text("rule_applies", lang).format(types=types, start=start)
               + (i18n.text("rule_until", lang).format(end=rule.effective.to) if rule.effective.to else ""))
     if rule.when:
-        conds = "; ".join(f"{c.field} {c.op} {c.ref}" for c in rule.when_conditions)
+        conds = ("，" if lang == "zh" else "; ").join(i18n.condition_words(c, "record", rule.applies_to[0], lang)
+                                                    for c in rule.when_conditions)
         out.print(("适用条件：" if lang == "zh" else "applies when: ") + conds)
     for i, chk in enumerate(rule.checks):
         only = f" [{', '.join(chk.only_for)}]" if chk.only_for else ""
