@@ -166,3 +166,27 @@ class Comparison:
         return {"file": self.baseline.file, "tool_version": self.baseline.tool_version, "as_of": self.baseline.as_of,
                 **{s: self.counts[s] for s in STATES}, NOT_COMPARED: self.counts[NOT_COMPARED],
                 "by_rule": rows, "by_record": list(self.by_record), "absent": self.absent(), "notes": self.notes()}
+
+
+class Replayed(Comparison):
+    """The comparison rebuilt from reports that were each compared with a baseline
+    (`report merge`): counts from the records' states, notes and absent records from the
+    reports' summaries (a record absent from one part may be in another)."""
+
+    def __init__(self, sections: list[dict], lang: str):
+        first = sections[0]
+        super().__init__(Baseline(first.get("file", ""), first.get("tool_version"), first.get("as_of"), None, None, {}),
+                         lang)
+        self._notes = list(dict.fromkeys(n for s in sections for n in s.get("notes") or []))
+        self._absent = {a["id"]: a for s in sections for a in s.get("absent") or []}
+
+    def replay(self, rec: dict) -> None:
+        if rec.get("id"):
+            self.seen[rec["id"]] = ""
+        self.count(rec)
+
+    def notes(self) -> list[str]:
+        return self._notes
+
+    def absent(self) -> list[dict]:
+        return [a for rid, a in self._absent.items() if rid not in self.seen or a["reason"] != "not_checked"]

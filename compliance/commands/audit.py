@@ -99,7 +99,7 @@ def audit(ctx, paths, year, jobs, fmt, out, lang, as_of, profile, fail_on, rules
     opened = binary_output(out) if fmt in BINARY else report_output(out, encoding=ENCODING.get(fmt, "utf-8"),
                                                                         newline=NEWLINE.get(fmt))
     with opened as stream:
-        writer = _writer(fmt, stream, meta, to_terminal=out is None)
+        writer = writer_for(fmt, stream, meta, to_terminal=out is None)
         with progress or nullcontext():
             task = None
 
@@ -167,7 +167,7 @@ def _progress(lang: str):
                     TimeRemainingColumn(), console=Console(stderr=True), transient=True)
 
 
-def _writer(fmt: str, stream, meta, to_terminal: bool):
+def writer_for(fmt: str, stream, meta, to_terminal: bool):
     from ..formats.audit_base import writer_class
     cls = writer_class(fmt)
     if fmt == "text":
