@@ -73,16 +73,17 @@ def merge(parts: list[Part], writer, book: Rulebook, lang: str, notes: list[str]
     sections = [p.data["summary"]["baseline"] for p in parts if (p.data.get("summary") or {}).get("baseline")]
     replay = Replayed(sections, lang) if sections else None
     summary.comparison = replay
-    owner: dict[str, Path] = {}         # record key -> the report it was taken from
+    owner: dict[str, int] = {}          # record key -> the report it was taken from
     writer.begin()
-    for part in parts:
+    for n, part in enumerate(parts):
         part_summary = part.data.get("summary") or {}
         summary.notes += [n for n in part_summary.get("notes") or [] if n not in summary.notes]
         summary.internal_errors += part_summary.get("internal_errors") or 0
         for rec in part.data["records"]:
             key = rec.get("id") or place(rec)
-            if owner.setdefault(key, part.path) != part.path:
-                summary.notes.append(text("merge_duplicate", lang).format(id=key, first=owner[key], second=part.path))
+            if owner.setdefault(key, n) != n:
+                summary.notes.append(text("merge_duplicate", lang).format(id=key, first=parts[owner[key]].path,
+                                                                          second=part.path))
                 continue
             summary.see_id(rec)
             if replay is not None:
@@ -91,7 +92,7 @@ def merge(parts: list[Part], writer, book: Rulebook, lang: str, notes: list[str]
             writer.record(rec)
         for item in part.data.get("excluded") or []:
             key = item.get("id") or place(item)
-            if owner.setdefault(key, part.path) != part.path:
+            if owner.setdefault(key, n) != n:
                 continue
             summary.exclude(item)
             writer.excluded(item)

@@ -19,7 +19,10 @@ def identity(book: Rulebook) -> dict:
 
 
 def differences(old: dict | None, new: dict | None) -> dict[str, list[str]]:
-    """Rules only in `old` (removed), only in `new` (added), and in both but changed."""
+    """Rules only in `old` (removed), only in `new` (added), and in both but changed;
+    nothing when either side does not name its rules (it cannot be told)."""
+    if not old or not new:
+        return {"removed": [], "added": [], "changed": []}
     a, b = (old or {}).get("rules") or {}, (new or {}).get("rules") or {}
     return {"removed": sorted(set(a) - set(b)), "added": sorted(set(b) - set(a)),
             "changed": sorted(k for k in set(a) & set(b) if a[k] != b[k])}

@@ -20,8 +20,8 @@ from .common import (LazyChoice, as_of_option, lang_option, parse_as_of, pipe_co
 
 
 def _formats() -> tuple[str, ...]:
-    from ..formats.audit_base import FORMATS
-    return FORMATS
+    from ..formats.audit_base import CHOICES
+    return CHOICES
 
 
 @click.command()

@@ -12,8 +12,8 @@ from .common import LANGS, LazyChoice, rules_option
 
 
 def _formats() -> tuple[str, ...]:
-    from ..formats.audit_base import FORMATS
-    return FORMATS
+    from ..formats.audit_base import CHOICES
+    return CHOICES
 
 
 @click.group()

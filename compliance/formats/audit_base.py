@@ -16,10 +16,12 @@ from .. import i18n
 from ..tracking_i18n import text as tracking_text
 from ..rulebook import Rulebook
 
-FORMATS = ("text", "json", "csv", "html", "markdown", "junit", "sarif", "xlsx")
+FORMATS = ("text", "json", "csv", "html", "markdown", "junit", "sarif")     # reports (text)
+SPREADSHEETS = ("xlsx",)             # the 整改台账 (register.py)
+CHOICES = FORMATS + SPREADSHEETS
 MODULES = {"text": "audit_text", "json": "audit_json", "csv": "audit_csv", "html": "audit_html",
            "markdown": "audit_markdown", "junit": "audit_junit", "sarif": "audit_sarif", "xlsx": "audit_xlsx"}
-BINARY = {"xlsx"}                    # written as bytes: never to a terminal
+BINARY = set(SPREADSHEETS)           # written as bytes: never to a terminal
 ENCODING = {"csv": "utf-8-sig"}      # Excel reads UTF-8 CSV as Chinese only with a BOM
 NEWLINE = {"csv": ""}                # the csv module writes its own line ends
 
