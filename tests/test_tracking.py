@@ -242,3 +242,11 @@ def test_reports_as_of_other_days_are_refused_unless_allowed(tmp_path):
     assert refused.returncode == 2 and "as-of" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
     allowed = cli("report", "merge", str(one), str(two), "--format", "json", "--allow-mixed")
     assert json.loads(allowed.stdout)["summary"]["records"] == 2
+
+
+def test_rectifications_survive_the_ledger(tmp_path):
+    record = _with_rectification(tmp_path)
+    ledger = tmp_path / "台账.xlsx"
+    assert cli("export", str(record), str(ledger)).returncode == 0
+    doc = json.loads(cli("audit", str(ledger), "--as-of", "2026-04-01", "--profile", PROFILE, "--format", "json").stdout)
+    assert [e["state"] for e in doc["records"][0]["rectifications"]] == ["overdue"]
