@@ -32,9 +32,11 @@ from .formats.json_report import record_dict
 from .lifecycle import default_signals, die_with_parent
 from .models import Record
 from .records import LoadedRecord, load_record
+from . import rectification
 from . import severity as sev
 from .report import Checker
 from .rulebook import Rulebook, load_rulebook
+from .register import with_rectifications
 from .workbook import damage
 
 RECORD_SUFFIXES = {".yaml", ".yml", ".json"}
@@ -228,6 +230,7 @@ class Options:
     year: int | None = None
     rules_dir: str | None = None
     debug: bool = False
+    rectifications: dict | None = None         # record id -> entries read from a filled 整改台账
 
 
 def decision_date(record: Record) -> RecordDate | None:
@@ -295,6 +298,8 @@ class Worker:
             loaded = self._load(task)
         except InputError as e:
             return {"record": _error_record(task, e, opts.lang)}
+        if opts.rectifications and loaded.record.id in opts.rectifications:
+            loaded = with_rectifications(loaded, opts.rectifications[loaded.record.id])
         decided = decision_date(loaded.record)
         location = task.row.location if task.row else None
         if opts.year is not None and decided is not None and decided.first.year != opts.year:
@@ -307,6 +312,7 @@ class Worker:
         rec = record_dict(report, opts.lang)
         rec["location"] = location
         rec["decision_date"] = str(decided) if decided else None
+        rec["satisfied_rules"] = satisfied      # lets `report merge` rebuild the summary
         if opts.year is not None and decided is None and report.error is None:
             rec["notes"].append(i18n.text("audit_no_decision", opts.lang).format(year=opts.year))
         return {"record": rec, "satisfied": satisfied}
@@ -452,6 +458,8 @@ class Summary:
         self.duplicates: dict[str, list[str]] = {}
         self.notes: list[str] = []
         self._n = 0
+        self.rectifications: Counter = Counter()
+        self.comparison = None                 # baseline.Comparison, with --baseline
 
     def see_id(self, rec: dict) -> str | None:
         """Remember an id; returns the place where it was first seen if this is a duplicate."""
@@ -490,6 +498,8 @@ class Summary:
                 self.violated.add(severity)
         for rule in satisfied:
             self.by_rule.setdefault(rule, Counter())[SATISFIED] += 1
+        for entry in rec.get("rectifications") or ():
+            self.rectifications[entry["state"]] += 1
         if blocking:
             entry = (blocking, violated, -self._n, rec.get("id"), place(rec), rec.get("title"))
             (heapq.heappush if len(self.top) < self.TOP else heapq.heappushpop)(self.top, entry)
@@ -525,6 +535,8 @@ class Summary:
             "duplicate_ids": [{"id": rid, "places": places} for rid, places in self.duplicates.items()],
             "internal_errors": self.internal_errors,
             "notes": list(self.notes),
+            "rectifications": {k: self.rectifications[k] for k in rectification.STATES},
+            **({"baseline": self.comparison.as_dict()} if self.comparison is not None else {}),
         }
 
 
@@ -537,15 +549,17 @@ class Outcome:
 
 def run(paths: Iterable[Path | str], options: Options, writer, jobs: int = 1,
         progress: Callable[[int], None] | None = None, on_start: Callable[[int], None] | None = None,
-        rulebook: Rulebook | None = None, inputs: Inputs | None = None) -> Outcome:
+        rulebook: Rulebook | None = None, inputs: Inputs | None = None, comparison=None) -> Outcome:
     """Check every input and feed the writer (begin, record/excluded in input order, end).
-    `inputs`: what discover(paths) found, when the caller looked already."""
+    `inputs`: what discover(paths) found, when the caller looked already; `comparison`: a
+    baseline.Comparison that marks each finding new or unchanged and lists the resolved."""
     book = rulebook or load_rulebook(Path(options.rules_dir) if options.rules_dir else None)
     inputs = inputs or discover(paths)
     if on_start:
         on_start(inputs.estimate)
     summary = Summary(book, options.lang)
     summary.notes += inputs.notes
+    summary.comparison = comparison
     if jobs == 0:
         jobs = default_jobs() if inputs.estimate >= AUTO_JOBS_FROM else 1
     writer.begin()
@@ -556,12 +570,16 @@ def run(paths: Iterable[Path | str], options: Options, writer, jobs: int = 1,
         elif "excluded" in result:
             item = result["excluded"]
             summary.exclude(item)
+            if comparison is not None:
+                comparison.excluded(item)
             writer.excluded(item)
         else:
             rec = result["record"]
             first = summary.see_id(rec)
             if first:
                 rec["notes"].append(i18n.text("audit_duplicate", options.lang).format(id=rec["id"], place=first))
+            if comparison is not None:
+                comparison.compare(rec)
             summary.add(rec, result.get("satisfied", ()), result.get("internal", False))
             writer.record(rec)
         if progress:

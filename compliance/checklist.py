@@ -29,7 +29,7 @@ from .periods import counted_days
 from .profiles import Profile, load_profile
 from .records import LoadedRecord
 from . import severity as sev
-from . import waivers
+from . import rectification, waivers
 from .rulebook import Check, Rule, Rulebook
 
 DONE, MISSING, PENDING, WAIVED = "done", "missing", "pending", "waived"
@@ -580,6 +580,7 @@ def build_checklist(evaluator: Evaluator, loaded: LoadedRecord, gate: str, as_of
     gate = resolve_gate(record.type, gate)
     known = evaluator.rulebook.by_id()
     waivers.check_rule_ids(record, known, str(loaded.path))
+    rectification.check_rule_ids(record, known, str(loaded.path))
     prof = load_profile(profile or record.jurisdiction)
     builder = _Builder(evaluator, record, gate, prof, as_of, lang)
     items = [it for rid in sorted(builder.members) for it in [builder.item(rid)] if it is not None]

@@ -18,6 +18,7 @@ from .periods import CalendarNotCovered, chain_last_day, counted_days
 from .profiles import Profile
 from . import severity as sev
 from . import waivers
+from .fingerprint import anchor_label
 from .rule_model import Check, Rule
 
 RESULT_ORDER = (VIOLATED, NOT_EVALUABLE, WAIVED, "satisfied", "not_applicable")
@@ -48,6 +49,8 @@ class Finding:
     notes: list[str] = field(default_factory=list)
     periods: list[PeriodDetail] = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
+    anchor: str | None = None             # the step it is anchored on (fingerprint.anchor_label)
+    rectification: dict | None = None     # set by rectification.apply
 
     @property
     def first_date(self) -> str:
@@ -282,7 +285,9 @@ def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Prof
     explanation = explain_finding(result, record, facts, profile, lang, periods) if explain else []
     return Finding(rule=rule, result=result.result, severity=severity, message=message, household=household,
                    remediation=render(rule.remedy.get(lang), ctx, lang), steps=list(dict.fromkeys(kinds)),
-                   dates=_dates_involved(ctx), notes=notes, periods=periods, explanation=explanation)
+                   dates=_dates_involved(ctx), notes=notes, periods=periods, explanation=explanation,
+                   anchor=anchor_label(ctx.anchor, [s for fid, s in ctx.facts.steps.items()
+                                                     if ctx.facts.households.get(fid) == ctx.household]))
 
 
 def apply_waivers(findings: list[Finding], record: Record, as_of: dt.date, lang: str) -> None:

@@ -217,7 +217,7 @@ def _step_layout(record_type: str) -> tuple[Column, ...]:
 RAW = "raw"   # a record field without a layout column: the cell's value goes to validation as it is
 EXTRA_COLUMN = Column(EXTRA_HEADER, EXTRA_KEY, EXTRA, None, EXTRA_KEY)
 
-_NOT_COLUMNS = {"format", "type", "steps", "household_entries", "waivers"}
+_NOT_COLUMNS = {"format", "type", "steps", "household_entries", "waivers", "rectifications"}
 
 
 def _record_keys() -> set[str]:
@@ -776,7 +776,7 @@ def record_row(record: Record) -> tuple[list[Any], list[str]]:
     for name, value in plain(record).items():
         if name in ("format", "type", "steps"):
             continue
-        if name in ("household_entries", "waivers") or (not isinstance(value, dict) and name not in keys):
+        if name in ("household_entries", "waivers", "rectifications") or (not isinstance(value, dict) and name not in keys):
             extra[name] = value
         elif isinstance(value, dict):
             missing = {k: v for k, v in value.items() if f"{name}.{k}" not in keys}

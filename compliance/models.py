@@ -109,6 +109,18 @@ class Waiver(_Strict):
     expires: RDate | None = None
 
 
+class Rectification(_Strict):
+    """An entry of the rectification (整改) register: what the office does about a finding."""
+
+    rule: str
+    measure: str                      # 整改措施
+    responsible: str | None = None    # 责任人
+    due: RDate | None = None          # 整改期限
+    household: str | None = None      # only this household's finding of the rule
+    done: RDate | None = None         # 完成日期
+    doc: DocText | None = None        # the document showing it done
+
+
 def _scalar_kind(annotation: Any) -> str | None:
     args = [a for a in (getattr(annotation, "__args__", None) or (annotation,)) if a is not type(None)]
     if args == [bool]:
@@ -295,6 +307,7 @@ class Record(BaseModel):
     steps: list[Step]
     household_entries: list[HouseholdEntry] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
+    rectifications: list[Rectification] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -401,7 +414,7 @@ def normalised_dates(record: Record) -> list[str]:
 
 
 # ----------------------------------------------------------------- the record's fields, as rules see them
-_NOT_FOR_RULES = {"format", "id", "title", "steps", "household_entries", "waivers"}
+_NOT_FOR_RULES = {"format", "id", "title", "steps", "household_entries", "waivers", "rectifications"}
 
 
 def _plain_annotation(annotation: Any) -> Any:

@@ -15,7 +15,7 @@ from .evaluate import NOT_EVALUABLE, VIOLATED, Evaluator
 from .findings import Finding, apply_waivers, make_finding
 from .profiles import Profile, load_profile
 from .records import LoadedRecord, load_record
-from . import severity, waivers
+from . import rectification, severity, waivers
 from .vocabulary import HOUSEHOLD_KIND_NAMES
 
 
@@ -29,6 +29,7 @@ class RecordReport:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: InputError | None = None
+    rectifications: list[dict] = field(default_factory=list)   # the record's entries with their state
 
     @property
     def status(self) -> str:
@@ -90,6 +91,7 @@ class Checker:
         try:
             known = self.evaluator.rulebook.by_id()
             waivers.check_rule_ids(record, known, str(loaded.path))
+            rectification.check_rule_ids(record, known, str(loaded.path))
             prof = self.profile(profile or record.jurisdiction)
             report.profile = prof.name
             results, facts = self.evaluator.evaluate(record, prof, as_of)
@@ -109,6 +111,7 @@ class Checker:
         findings = [make_finding(r, record, facts, prof, lang, explain) for r in results
                     if include_all or r.result in (VIOLATED, NOT_EVALUABLE)]
         apply_waivers(findings, record, as_of, lang)
+        report.rectifications = rectification.apply(findings, record, as_of)
         report.findings = sorted(findings, key=Finding.sort_key)
         return report
 

@@ -51,6 +51,14 @@ def test_every_readme_command_runs(tmp_path, command):
         assert _run(["export", "cases/", "台账.xlsx"], cwd).returncode == 0
     if args[:1] == ["calendar"] and args[1:2] == ["show"]:      # the year the README imports first
         _run(["calendar", "import", "2027年节假日通知.txt"], cwd)
+    if "2025.json" in args:                                     # last year's report
+        assert _run(["audit", "cases/", "--format", "json", "-o", "2025.json"], cwd).returncode in (0, 1)
+    if "--rectifications" in args:                              # a register to read back
+        assert _run(["audit", "cases/", "--format", "xlsx", "-o", "整改台账.xlsx"], cwd).returncode in (0, 1)
+    if args[:2] == ["report", "merge"]:                         # two halves of an audit
+        for part, files in (("part1.json", "cases/0*.yaml"), ("part2.json", "cases/[12]*.yaml")):
+            names = [str(p.relative_to(cwd)) for p in sorted(cwd.glob(files))]
+            assert _run(["audit", *names, "--format", "json", "-o", part], cwd).returncode in (0, 1)
     result = _run(args, cwd)
     assert result.returncode in (0, 1), f"{command}: exit {result.returncode}\n{result.stderr[-800:]}"
     assert "Traceback" not in result.stderr

@@ -20,8 +20,8 @@ from .common import (LazyChoice, as_of_option, lang_option, parse_as_of, pipe_co
 
 
 def _formats() -> tuple[str, ...]:
-    from ..formats.audit_base import FORMATS
-    return FORMATS
+    from ..formats.audit_base import CHOICES
+    return CHOICES
 
 
 @click.command()
@@ -41,8 +41,14 @@ def _formats() -> tuple[str, ...]:
 @click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=DEFAULT_FAIL_ON, show_default=True,
               help="Exit 1 when an unwaived violation at or above this severity is found.")
 @rules_option
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), metavar="EARLIER.json",
+              help="The JSON report of an earlier audit: each finding is reported new or unchanged, and those "
+                   "no longer found resolved (整改情况).")
+@click.option("--rectifications", "register", type=click.Path(path_type=Path, dir_okay=False), metavar="整改台账.xlsx",
+              help="A filled rectification register (written by --format xlsx): its rows with a 整改措施 are read "
+                   "as the records' rectification entries.")
 @click.pass_context
-def audit(ctx, paths, year, jobs, fmt, out, lang, as_of, profile, fail_on, rules_dir) -> None:
+def audit(ctx, paths, year, jobs, fmt, out, lang, as_of, profile, fail_on, rules_dir, baseline, register) -> None:
     """Audit many decision records at once: directories, record files and .xlsx ledgers.
 
     \b
@@ -54,12 +60,18 @@ def audit(ctx, paths, year, jobs, fmt, out, lang, as_of, profile, fail_on, rules
     checked, with a note. Two records with the same id are both checked and
     reported as duplicates. Exit 0: no violation at or above --fail-on; 1: some;
     2: an input could not be read or validated, or ids repeat; 3: internal error.
+
+    \b
+    Year over year: --baseline LAST.json compares with an earlier audit;
+    --format xlsx -o 整改台账.xlsx writes the rectification register, and
+    --rectifications 整改台账.xlsx reads the filled register back.
     """
     from .. import audit as batch
     from .. import i18n
     from ..atomic import report_output
-    from ..formats.audit_base import ENCODING, NEWLINE, AuditMeta, rule_rows
+    from ..formats.audit_base import BINARY, ENCODING, NEWLINE, AuditMeta, rule_rows
     from ..profiles import load_profile
+    from ..ruleset import identity
     day = parse_as_of(as_of)
     book = rulebook(rules_dir)
     if profile:
@@ -68,18 +80,26 @@ def audit(ctx, paths, year, jobs, fmt, out, lang, as_of, profile, fail_on, rules
         out = None
     if out is not None and not out.parent.is_dir():
         raise click.BadParameter(f"directory {out.parent} does not exist", param_hint="--out")
+    if fmt in BINARY and out is None and sys.stdout.isatty():
+        raise click.UsageError(f"--format {fmt} writes a spreadsheet; give -o FILE.{fmt}")
+    entries = _register(register, book)
     inputs = batch.discover(paths)
     if out is not None:
         output_target(out, "report")     # refused before any work: read-only, hard links, sockets...
-        _not_an_input(out, paths, inputs)
+        _not_an_input(out, list(paths) + [p for p in (baseline, register) if p], inputs)
+    rule_set = identity(book)
+    comparison = _comparison(baseline, lang, rule_set, profile)
     debug = bool(ctx.find_object(dict) and ctx.find_object(dict).get("debug"))
-    options = batch.Options(as_of=day, lang=lang, profile=profile, year=year, rules_dir=rules_dir, debug=debug)
+    options = batch.Options(as_of=day, lang=lang, profile=profile, year=year, rules_dir=rules_dir, debug=debug,
+                            rectifications=entries)
     meta = AuditMeta(as_of=day.isoformat(), lang=lang, tool_version=__version__, year=year,
                      inputs=[str(p) for p in paths], generated=dt.datetime.now().isoformat(timespec="seconds"),
-                     rules=rule_rows(book, lang))
+                     rules=rule_rows(book, lang), profile=profile, rule_set=rule_set)
     progress = _progress(lang)
-    with report_output(out, encoding=ENCODING.get(fmt, "utf-8"), newline=NEWLINE.get(fmt)) as stream:
-        writer = _writer(fmt, stream, meta, to_terminal=out is None)
+    opened = binary_output(out) if fmt in BINARY else report_output(out, encoding=ENCODING.get(fmt, "utf-8"),
+                                                                        newline=NEWLINE.get(fmt))
+    with opened as stream:
+        writer = writer_for(fmt, stream, meta, to_terminal=out is None)
         with progress or nullcontext():
             task = None
 
@@ -93,7 +113,7 @@ def audit(ctx, paths, year, jobs, fmt, out, lang, as_of, profile, fail_on, rules
                     progress.advance(task, n)
 
             outcome = batch.run(paths, options, writer, jobs=jobs, progress=advance, on_start=start, rulebook=book,
-                                inputs=inputs)
+                                inputs=inputs, comparison=comparison)
     summary = outcome.summary
     if out is not None or fmt != "text":
         s = summary.as_dict()
@@ -103,6 +123,30 @@ def audit(ctx, paths, year, jobs, fmt, out, lang, as_of, profile, fail_on, rules
             line += i18n.text("audit_written", lang).format(path=safe_line(out))
         click.echo(line, err=True)
     sys.exit(summary.exit_code(fail_on))
+
+
+def _register(path: Path | None, book):
+    """Entries of a filled 整改台账, by record id (an input error names the cell)."""
+    if path is None:
+        return None
+    from ..register import read
+    return read(path, book.by_id())
+
+
+def _comparison(path: Path | None, lang: str, rule_set: dict, profile: str | None):
+    if path is None:
+        return None
+    from .. import __version__
+    from ..baseline import Comparison, load
+    return Comparison(load(path), lang, rule_set=rule_set, profile=profile, tool_version=__version__)
+
+
+def binary_output(out: Path | None):
+    """A spreadsheet goes to FILE atomically, or to a pipe (never to a terminal)."""
+    from ..atomic import atomic_writer
+    if out is not None:
+        return atomic_writer(out, binary=True)
+    return nullcontext(sys.stdout.buffer)
 
 
 def _not_an_input(out: Path, paths, inputs) -> None:
@@ -123,7 +167,7 @@ def _progress(lang: str):
                     TimeRemainingColumn(), console=Console(stderr=True), transient=True)
 
 
-def _writer(fmt: str, stream, meta, to_terminal: bool):
+def writer_for(fmt: str, stream, meta, to_terminal: bool):
     from ..formats.audit_base import writer_class
     cls = writer_class(fmt)
     if fmt == "text":

@@ -13,11 +13,15 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from .. import i18n
+from ..tracking_i18n import text as tracking_text
 from ..rulebook import Rulebook
 
-FORMATS = ("text", "json", "csv", "html", "markdown", "junit", "sarif")
+FORMATS = ("text", "json", "csv", "html", "markdown", "junit", "sarif")     # reports (text)
+SPREADSHEETS = ("xlsx",)             # the 整改台账 (register.py)
+CHOICES = FORMATS + SPREADSHEETS
 MODULES = {"text": "audit_text", "json": "audit_json", "csv": "audit_csv", "html": "audit_html",
-           "markdown": "audit_markdown", "junit": "audit_junit", "sarif": "audit_sarif"}
+           "markdown": "audit_markdown", "junit": "audit_junit", "sarif": "audit_sarif", "xlsx": "audit_xlsx"}
+BINARY = set(SPREADSHEETS)           # written as bytes: never to a terminal
 ENCODING = {"csv": "utf-8-sig"}      # Excel reads UTF-8 CSV as Chinese only with a BOM
 NEWLINE = {"csv": ""}                # the csv module writes its own line ends
 
@@ -31,9 +35,11 @@ class AuditMeta:
     inputs: list[str] = field(default_factory=list)
     generated: str = ""
     rules: list[dict] = field(default_factory=list)   # id, title, severity, basis, verified, remedy, source
+    profile: str | None = None                          # --profile, when given
+    rule_set: dict | None = None                        # ruleset.identity of the rules used
 
     def t(self, key: str, **kw) -> str:
-        text = i18n.text(key, self.lang)
+        text = tracking_text(key, self.lang)
         return text.format(**kw) if kw else text
 
     def scope(self) -> str:
@@ -115,7 +121,7 @@ def dates_text(f: dict) -> str:
 def label(key: str, lang: str) -> str:
     """A status, result or severity in the report's language."""
     try:
-        return i18n.text(key, lang)
+        return tracking_text(key, lang)
     except KeyError:
         return key
 
@@ -128,3 +134,68 @@ def type_label(name: str | None, lang: str) -> str:
 
 def month_label(month: str, lang: str) -> str:
     return i18n.text("month_none", lang) if month == "none" else month
+
+
+def rect_label(state: str, lang: str) -> str:
+    return tracking_text(f"rect_{state}", lang)
+
+
+def rect_text(entry: dict | None, lang: str) -> str:
+    """'逾期未整改：拆除违建（张三，期限 2026-03-31）' for a finding's rectification entry."""
+    if not entry:
+        return ""
+    who = [entry.get("responsible"), f"{tracking_text('col_due', lang)} {entry['due']}" if entry.get("due") else None,
+           f"{tracking_text('col_done', lang)} {entry['done']}" if entry.get("done") else None, entry.get("doc")]
+    detail = ("，" if lang == "zh" else ", ").join(x for x in who if x)
+    sep = "：" if lang == "zh" else ": "
+    return f"{rect_label(entry['state'], lang)}{sep}{entry.get('measure', '')}" + (f"（{detail}）" if detail else "")
+
+
+def baseline_lead(summary: dict, meta: AuditMeta) -> list[str]:
+    """The lines a summary leads with when the run was compared with a baseline:
+    new / unchanged / resolved, then the rectification register's counts."""
+    out = []
+    b = summary.get("baseline")
+    if b:
+        out.append(meta.t("bl_lead", new=b["new"], unchanged=b["unchanged"], resolved=b["resolved"]))
+        out.append(meta.t("bl_against", file=b["file"], as_of=b.get("as_of") or "-", version=b.get("tool_version") or "-"))
+    r = summary.get("rectifications") or {}
+    if any(r.values()):
+        out.append(meta.t("rect_lead", **r))
+    return out
+
+
+def state_label(f: dict, lang: str) -> str:
+    """A finding's baseline state in words ('' when the run had no baseline)."""
+    return label(f["baseline_state"], lang) if f.get("baseline_state") else ""
+
+
+def tracking_tables(summary: dict, meta: AuditMeta) -> list[tuple[str, list[str], list[list]]]:
+    """The 整改情况 section's tables, (heading, columns, rows), for every format to render
+    its own way: per rule and per record (new / unchanged / resolved), and the baseline's
+    records not compared in this run."""
+    b = summary.get("baseline")
+    if not b:
+        return []
+    t, states = meta.t, ("new", "unchanged", "resolved")
+    counts = [t("col_new"), t("col_unchanged"), t("col_resolved")]
+    out = [(t("bl_by_rule"), [t("col_rule"), t("col_title")] + counts,
+            [[r["rule"], r["title"]] + [r[s] for s in states] for r in b["by_rule"]]),
+           (t("bl_by_record"), [t("col_id"), t("col_place")] + counts,
+            [[r["id"], r["place"]] + [r[s] for s in states] for r in b["by_record"]])]
+    if b["absent"]:
+        out.append((t("bl_absent_heading"), [t("col_id"), t("col_place"), t("col_reason")],
+                    [[a["id"], a["place"], t(f"bl_reason_{a['reason']}")] for a in b["absent"]]))
+    return out
+
+
+def tracking_notes(summary: dict) -> list[str]:
+    return list((summary.get("baseline") or {}).get("notes") or [])
+
+
+def finding_tags(f: dict, lang: str) -> str:
+    """'[新发现] [逾期未整改]': a finding's baseline state and rectification state, if any."""
+    tags = [state_label(f, lang)] if f.get("baseline_state") in ("new", "unchanged") else []
+    if f.get("rectification"):
+        tags.append(rect_label(f["rectification"]["state"], lang))
+    return " ".join(f"[{x}]" for x in tags)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .. import i18n
 from ..ledger import FIELD_WORDS
-from .audit_base import AuditWriter, Spool, label, month_label, place, type_label
+from .audit_base import (AuditWriter, Spool, baseline_lead, label, month_label, place, rect_label, rect_text,
+                         tracking_notes, tracking_tables, type_label)
 
 CHART_BAR, CHART_GAP, CHART_LABEL, CHART_WIDTH = 14, 6, 150, 900
 
@@ -21,7 +22,8 @@ def _template():
     from jinja2 import Environment, FileSystemLoader
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
                       trim_blocks=False, lstrip_blocks=False)
-    env.globals.update(label=label, type_label=type_label, month_label=month_label, place=place, date_label=date_label)
+    env.globals.update(label=label, type_label=type_label, month_label=month_label, place=place, date_label=date_label,
+                       rect_label=rect_label, rect_text=rect_text)
     return env.get_template("audit.html.j2").module
 
 
@@ -70,7 +72,9 @@ class Writer(AuditWriter):
         self.excluded_spool.write(str(self.t.excluded_row(item)))
 
     def end(self, summary: dict) -> None:
-        self.out.write(str(self.t.head(self.meta, summary, chart(summary["by_rule"]))))
+        tracking = {"lead": baseline_lead(summary, self.meta), "tables": tracking_tables(summary, self.meta),
+                    "notes": tracking_notes(summary)}
+        self.out.write(str(self.t.head(self.meta, summary, chart(summary["by_rule"]), tracking)))
         self.spool.copy_to(self.out)
         self.excluded_spool.copy_to(self.out)
         self.out.write(str(self.t.foot(self.meta, self.n_excluded)))

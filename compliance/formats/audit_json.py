@@ -20,7 +20,7 @@ class Writer(AuditWriter):
     def begin(self) -> None:
         m = self.meta
         head = {"format": "compliance-report/1", "tool_version": m.tool_version, "as_of": m.as_of, "lang": m.lang,
-                "year": m.year, "inputs": m.inputs}
+                "year": m.year, "profile": m.profile, "inputs": m.inputs, "rule_set": m.rule_set}
         self.out.write("{\n" + "".join(f"  {_dump(k)}: {_dump(v)},\n" for k, v in head.items()) + '  "records": [')
         self._first = True
         self._excluded = Spool()

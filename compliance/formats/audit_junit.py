@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-from .audit_base import AuditWriter, Spool, dates_text, error_text, label, place
+from .audit_base import AuditWriter, Spool, baseline_lead, dates_text, error_text, finding_tags, label, place, rect_text
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -45,13 +45,17 @@ class Writer(AuditWriter):
         if violated:
             self.failures += 1
         for f in violated:
-            body = "\n".join(x for x in (f["message"], f"{f['basis']}", f"→ {f['remediation']}", dates_text(f)) if x)
+            body = "\n".join(x for x in (f["message"], f"{f['basis']}", f"→ {f['remediation']}", dates_text(f),
+                                          rect_text(f.get("rectification"), lang)) if x)
             who = f" [{f['household']}]" if f.get("household") else ""
-            message = f"{label(f['severity'], lang)} {f['rule']}{who}: {f['title']}"
+            tags = finding_tags(f, lang)
+            message = f"{label(f['severity'], lang)} {f['rule']}{who}: {f['title']}" + (f" {tags}" if tags else "")
             parts.append(f"    <failure type={attr(f['rule'])} message={attr(message)}>{text(body)}</failure>\n")
         other = [f for f in rec["findings"] if f["result"] != "violated"]
-        if other or rec.get("notes"):
+        resolved = rec.get("resolved") or []
+        if other or rec.get("notes") or resolved:
             lines = [f"{label(f['result'], lang)} {f['rule']}: {f['title']} — {f['message']}" for f in other]
+            lines += [f"{label(f['baseline_state'], lang)} {f['rule']}: {f.get('title', '')}" for f in resolved]
             lines += [f"※ {n}" for n in rec.get("notes") or []]
             parts.append(f"    <system-out>{text(chr(10).join(lines))}</system-out>\n")
         parts.append("  </testcase>\n")
@@ -76,7 +80,13 @@ class Writer(AuditWriter):
         self.out.write(f"<testsuites name={name} {totals}>\n")
         self.out.write(f"<testsuite name={name} {totals} timestamp={attr(m.generated)}>\n")
         self.out.write(f'  <properties>\n    <property name="as_of" value={attr(m.as_of)}/>\n'
-                       f'    <property name="tool_version" value={attr(m.tool_version)}/>\n  </properties>\n')
+                       f'    <property name="tool_version" value={attr(m.tool_version)}/>\n')
+        for i, line in enumerate(baseline_lead(summary, m)):     # 整改情况, when compared with a baseline
+            self.out.write(f'    <property name="tracking_{i + 1}" value={attr(line)}/>\n')
+        for key in ("new", "unchanged", "resolved"):
+            if summary.get("baseline"):
+                self.out.write(f'    <property name="baseline_{key}" value="{summary["baseline"][key]}"/>\n')
+        self.out.write("  </properties>\n")
         self.spool.copy_to(self.out)
         if duplicates:
             self.out.write(f'  <testcase classname="batch" name={attr(m.t("audit_duplicates_heading"))}>\n')

@@ -3,7 +3,8 @@ summary comes first). User text is escaped: Markdown renderers pass raw HTML thr
 from __future__ import annotations
 
 from ..terminal import safe_line
-from .audit_base import AuditWriter, Spool, counts, dates_text, error_text, label, month_label, place, type_label
+from .audit_base import (AuditWriter, Spool, baseline_lead, counts, dates_text, error_text, finding_tags, label,
+                         month_label, place, rect_text, tracking_notes, tracking_tables, type_label)
 from .escape import markdown as esc
 
 
@@ -36,12 +37,19 @@ class Writer(AuditWriter):
             out.append(esc(m.t("record_summary", violated=c["violated"], blocking=c["blocking"],
                                 not_evaluable=c["not_evaluable"], waived=c["waived"])) + "\n\n")
             rows = [[label(f["severity"], lang), f["rule"] + (f" ({f['household']})" if f.get("household") else ""),
-                     label(f["result"], lang), f"{f['title']} — {f['basis']}" + ("" if f.get("verified") else " *"),
-                     f["message"], f["remediation"], dates_text(f)] for f in rec["findings"]]
+                     " ".join(x for x in (label(f["result"], lang), finding_tags(f, lang)) if x),
+                     f"{f['title']} — {f['basis']}" + ("" if f.get("verified") else " *"),
+                     " ".join(x for x in (f["message"], rect_text(f.get("rectification"), lang)) if x),
+                     f["remediation"], dates_text(f)] for f in rec["findings"]]
             out.append(table([m.t("col_severity"), m.t("col_rule"), m.t("col_result"), m.t("col_title"),
                               m.t("col_message"), m.t("col_remedy"), m.t("col_dates")], rows))
         else:
             out.append(esc(m.t("no_findings")) + "\n\n")
+        for f in rec.get("resolved") or []:
+            who = f" ({f['household']})" if f.get("household") else ""
+            out.append(f"- {esc(m.t('bl_resolved_in_record'))}: {esc(f['rule'] + who)} {esc(f.get('title'))}\n")
+        if rec.get("resolved"):
+            out.append("\n")
         for note in rec.get("notes") or []:
             out.append(f"- ※ {esc(note)}\n")
         self.spool.write("".join(out) + ("\n" if rec.get("notes") else ""))
@@ -61,6 +69,13 @@ class Writer(AuditWriter):
         w(f"**{esc(t('summary', **{k: s[k] for k in ('records', 'fail', 'incomplete', 'pass', 'error')}))}**\n\n")
         if m.year:
             w(esc(t("audit_excluded", n=s["excluded_by_year"], year=m.year)) + "\n\n")
+        lead = baseline_lead(s, m)
+        if lead:
+            w(f"## {esc(t('bl_heading'))}\n\n**{esc(lead[0])}**\n\n" + "".join(f"{esc(x)}\n\n" for x in lead[1:]))
+            for heading, columns, rows in tracking_tables(s, m):
+                if rows:
+                    w(f"### {esc(heading)}\n\n" + table(columns, rows))
+            w("".join(f"- ※ {esc(n)}\n" for n in tracking_notes(s)) + ("\n" if tracking_notes(s) else ""))
         w(f"## {esc(t('audit_status_heading'))}\n\n")
         w(table([t("col_status"), t("col_records")], [[label(k, lang), s[k]] for k in statuses]))
         w(f"## {esc(t('audit_severity_heading'))}\n\n")

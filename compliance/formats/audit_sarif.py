@@ -13,9 +13,11 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
-from .audit_base import AuditWriter, Spool, dates_text, error_text
+from ..fingerprint import SARIF_KEY
+from .audit_base import AuditWriter, Spool, dates_text, error_text, rect_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+BASELINE_STATE = {"new": "new", "unchanged": "unchanged", "resolved": "absent"}   # SARIF's names
 LEVEL = {"blocking": "error", "major": "error", "minor": "warning"}
 
 
@@ -80,7 +82,8 @@ class Writer(AuditWriter):
                 "level": LEVEL[f["severity"]] if f["result"] in ("violated", "waived") else "none",
                 "message": {"text": f"{f['title']}：{f['message']}"},
                 "locations": [self._location(rec)],
-                "partialFingerprints": {"recordRule/v1": f"{rec.get('id')}/{f['rule']}/{f.get('household') or ''}"},
+                "partialFingerprints": {SARIF_KEY: f.get("fingerprint"),
+                                        "recordRule/v1": f"{rec.get('id')}/{f['rule']}/{f.get('household') or ''}"},
                 "properties": {"result": f["result"], "severity": f["severity"], "basis": f["basis"],
                                "remediation": f["remediation"], "steps": f.get("steps", []), "dates": dates_text(f),
                                "record": rec.get("id"), "recordTitle": rec.get("title"),
@@ -90,12 +93,35 @@ class Writer(AuditWriter):
                 result["ruleIndex"] = self.index[f["rule"]]
             if f.get("household"):
                 result["properties"]["household"] = f["household"]
+            if f.get("rectification"):
+                result["properties"]["rectification"] = {**f["rectification"],
+                                                         "text": rect_text(f["rectification"], self.meta.lang)}
+            self._baseline(result, f)
             if f["result"] == "waived":
                 waiver = f.get("waiver") or {}
                 result["suppressions"] = [{"kind": "external", "status": "accepted",
                                            "justification": waiver.get("reason") or ""}]
-            self.out.write(("\n        " if self.first else ",\n        ") + _dump(result))
-            self.first = False
+            self._write(result)
+        for f in rec.get("resolved") or []:     # SARIF lists a result of the baseline no longer found as absent
+            result = {"ruleId": f["rule"], "kind": "pass", "level": "none",
+                      "message": {"text": f"{f.get('title', '')}"}, "locations": [self._location(rec)],
+                      "partialFingerprints": {SARIF_KEY: f.get("fingerprint")},
+                      "properties": {"record": rec.get("id"), "household": f.get("household"),
+                                     "result": f.get("result"), "severity": f.get("severity")}}
+            if f["rule"] in self.index:
+                result["ruleIndex"] = self.index[f["rule"]]
+            self._baseline(result, f)
+            self._write(result)
+
+    @staticmethod
+    def _baseline(result: dict, f: dict) -> None:
+        state = BASELINE_STATE.get(f.get("baseline_state"))
+        if state:
+            result["baselineState"] = state
+
+    def _write(self, result: dict) -> None:
+        self.out.write(("\n        " if self.first else ",\n        ") + _dump(result))
+        self.first = False
 
     def end(self, summary: dict) -> None:
         for d in summary["duplicate_ids"]:
@@ -104,6 +130,8 @@ class Writer(AuditWriter):
         properties = {"asOf": self.meta.as_of, "year": self.meta.year,
                       "summary": {k: summary[k] for k in ("records", "pass", "incomplete", "fail", "error",
                                                          "excluded_by_year")}}
+        if summary.get("baseline"):
+            properties["baseline"] = {k: summary["baseline"][k] for k in ("file", "as_of", "new", "unchanged", "resolved")}
         self.out.write("\n      ],\n" if not self.first else "],\n")
         self.out.write('      "invocations": [{"executionSuccessful": true, "toolExecutionNotifications": [')
         self.notifications.copy_to(self.out)

@@ -7,7 +7,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .audit_base import AuditWriter, counts, error_text, label, month_label, place, type_label
+from .audit_base import (AuditWriter, baseline_lead, counts, error_text, finding_tags, label, month_label, place,
+                         rect_text, tracking_notes, tracking_tables, type_label)
 from ..terminal import SafeConsole, safe_line
 from .text import SEVERITY_STYLE, STATUS_STYLE
 
@@ -35,8 +36,16 @@ class Writer(AuditWriter):
         for f in rec["findings"]:
             if f["result"] == "violated":
                 who = f" [{f['household']}]" if f.get("household") else ""
+                tags = finding_tags(f, m.lang)
                 self.console.print(Text.assemble("    ", (label(f["severity"], m.lang), SEVERITY_STYLE[f["severity"]]),
-                                                 f" {f['rule']}{who} {f['title']}"), soft_wrap=True)
+                                                 f" {f['rule']}{who} {f['title']}", (f"  {tags}" if tags else "", "bold")),
+                                   soft_wrap=True)
+                if f.get("rectification"):
+                    self.console.print(Text(f"      {rect_text(f['rectification'], m.lang)}", style="dim"), soft_wrap=True)
+        for f in rec.get("resolved") or []:
+            who = f" [{f['household']}]" if f.get("household") else ""
+            self.console.print(Text(f"    [{label(f['baseline_state'], m.lang)}] {f['rule']}{who} {f.get('title', '')}",
+                                    style="green"), soft_wrap=True)
 
     def excluded(self, item: dict) -> None:
         line = Text.assemble(self._status("excluded"), " ", (item.get("id") or "?", "bold"),
@@ -52,11 +61,26 @@ class Writer(AuditWriter):
             table.add_row(*[str(v) if v is not None else "" for v in row])
         self.console.print(table)
 
+    def _tracking(self, s: dict) -> None:
+        """The 整改情况 section: it leads the summary when there is a baseline or a register."""
+        lead = baseline_lead(s, self.meta)
+        if not lead:
+            return
+        self.console.print(Text(self.meta.t("bl_heading"), style="bold"))
+        for line in lead:
+            self.console.print(Text(line, style="bold" if line is lead[0] else ""))
+        for heading, columns, rows in tracking_tables(s, self.meta):
+            if rows:
+                self._table(heading, columns, rows)
+        for note in tracking_notes(s):
+            self.console.print(Text(f"※ {note}", style="dim"))
+
     def end(self, s: dict) -> None:
         m, t, lang = self.meta, self.meta.t, self.meta.lang
         out = self.console
         out.print()
         out.print(Text(f"{t('audit_report')} · {m.scope()} · {t('as_of', date=m.as_of)}", style="bold"))
+        self._tracking(s)
         statuses = ["fail", "incomplete", "pass", "error"]
         self._table(t("audit_status_heading"), [t("col_status"), t("col_records")],
                     [[label(k, lang), s[k]] for k in statuses] + [[t("col_total"), s["records"]]])

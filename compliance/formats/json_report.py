@@ -4,11 +4,14 @@ from __future__ import annotations
 import json
 
 from ..findings import Finding
+from ..fingerprint import fingerprint
 from ..report import RecordReport, Report
 
 
-def finding_dict(f: Finding, lang: str) -> dict:
+def finding_dict(f: Finding, lang: str, record_id: str | None = None) -> dict:
     out = {
+        "fingerprint": fingerprint(record_id, f.rule.id, f.household, f.anchor),
+        "anchor": f.anchor,
         "rule": f.rule.id,
         "result": f.result,
         "severity": f.severity,
@@ -24,6 +27,8 @@ def finding_dict(f: Finding, lang: str) -> dict:
         out["household"] = f.household
     if f.waiver is not None:
         out["waiver"] = f.waiver
+    if f.rectification is not None:
+        out["rectification"] = f.rectification
     if f.notes:
         out["notes"] = f.notes
     if f.periods:
@@ -42,8 +47,9 @@ def record_dict(r: RecordReport, lang: str) -> dict:
         "profile": r.profile,
         "status": r.status,
         "error": r.error.as_dict(lang) if r.error else None,
-        "findings": [finding_dict(f, lang) for f in r.findings],
+        "findings": [finding_dict(f, lang, r.id) for f in r.findings],
         "notes": r.notes,
+        "rectifications": r.rectifications,
     }
 
 
