@@ -22,7 +22,7 @@ from . import vocabulary as voc
 from .dates import RecordDate
 from .errors import EngineError, InputError
 from .evaluate import NOT_APPLICABLE, NOT_EVALUABLE, SATISFIED, VIOLATED, Evaluator, RuleResult, worst
-from .facts import Facts
+from .facts import Facts, PlannedNote
 from .findings import make_finding
 from .models import Record, Step
 from .periods import counted_days
@@ -596,11 +596,11 @@ def build_checklist(evaluator: Evaluator, loaded: LoadedRecord, gate: str, as_of
     items = [it for it in items if include_all or it.status != NOT_APPLICABLE]
     gates = record.steps_of(gate)
     gate_date = str(gates[0].get("date")) if gates and gates[0].get("date") else None
-    notes = [i18n.localize(n, lang) for n in builder.now().facts.notes if "planned" not in n]
+    notes = [i18n.localize(n, lang) for n in builder.now().facts.notes if not isinstance(n, PlannedNote)]
     if not evaluator.rulebook.for_type(record.type):
         notes.append(f"no rules for {record.type} records in this rule set: nothing was checked")
     return Checklist(
         file=str(loaded.path), record_id=record.id, record_type=record.type, title=record.title, gate=gate,
         as_of=as_of, profile=prof.name, lang=lang, items=sorted(items, key=Item.sort_key),
         earliest_date=earliest, gate_state="held" if builder.held else "planned" if gates else None,
-        gate_date=gate_date, notes=list(loaded.notes) + notes)
+        gate_date=gate_date, notes=[i18n.localize(n, lang) for n in loaded.notes] + notes)

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import calendar_i18n, derived
+from . import calendar_i18n, derived, i18n
 from . import vocabulary as voc
 from .dates import EARLIEST_DAY, RecordDate, bounded_date
 from .models import Record, Step
@@ -54,6 +54,10 @@ class Facts:
     notes: list[str] = field(default_factory=list)
     as_of: dt.date = field(default_factory=dt.date.today)
     proofs: list[Proof] = field(default_factory=list)   # stages proven by later steps
+
+
+class PlannedNote(i18n.Bilingual):
+    """The note that steps dated after --as-of were not counted (the checklist shows them itself)."""
 
 
 def _interval_days(value: RecordDate | None) -> tuple[int, int]:
@@ -238,7 +242,9 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
     done = [(h, s) for h, s in all_steps if not s.planned(as_of)]
     planned = len(all_steps) - len(done)
     if planned:
-        notes.append(f"{planned} step(s) dated after {as_of.isoformat()} are planned, not done, and were not counted")
+        notes.append(PlannedNote(f"{planned} 个步骤的日期晚于 {as_of.isoformat()}，视为计划中、尚未完成，未予计入",
+                                 f"{planned} step(s) dated after {as_of.isoformat()} are planned, not done, "
+                                 "and were not counted"))
 
     proofs = infer(dict(plan.stages), [(h, s.kind, s.fields) for h, s in done], own)
     steps_done = _apply_proofs(done, proofs)

@@ -425,7 +425,9 @@ def decode(name: str, raw: bytes) -> tuple[str, list[str]]:
     if not _plain_chinese(text):
         raise InputError(name, f"the file is not UTF-8 (invalid byte 0x{raw[bad_utf8]:02X}), and read as GBK it "
                          "is not plain Chinese text (Big5, Latin-1, a damaged file?); save it as UTF-8", where) from None
-    return text, ["the file is not UTF-8; it was read as GBK/GB18030. Save it as UTF-8 to be sure"]
+    from .i18n import Bilingual
+    return text, [Bilingual("文件不是 UTF-8 编码，已按 GBK/GB18030 读取；建议另存为 UTF-8",
+                            "the file is not UTF-8; it was read as GBK/GB18030. Save it as UTF-8 to be sure")]
 
 
 def _byte_position(raw: bytes, offset: int) -> str:

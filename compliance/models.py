@@ -386,10 +386,10 @@ def normalised_dates(record: Record) -> list[str]:
     notes: list[str] = []
 
     def visit(value: Any, where: str) -> None:
-        if isinstance(value, RecordDate) and value.form != "iso":
-            notes.append(f"{where}: {value.written} → {value}")
-        elif isinstance(value, DocNumber) and value.written != str(value):
-            notes.append(f"{where}: {value.written} → {value}")
+        from .i18n import Bilingual
+        if (isinstance(value, RecordDate) and value.form != "iso") or \
+                (isinstance(value, DocNumber) and value.written != str(value)):
+            notes.append(Bilingual(f"「{value.written}」读作 {value}（{where}）", f"{where}: {value.written} → {value}"))
 
     def walk_model(model: BaseModel, prefix: str) -> None:
         for name in type(model).model_fields:

@@ -87,7 +87,7 @@ class Checker:
                      include_all: bool = False, explain: bool = False) -> RecordReport:
         record = loaded.record
         report = RecordReport(file=str(loaded.path), id=record.id, type=record.type, title=record.title,
-                              notes=list(loaded.notes))
+                              notes=[i18n.localize(n, lang) for n in loaded.notes])
         try:
             known = self.evaluator.rulebook.by_id()
             waivers.check_rule_ids(record, known, str(loaded.path))

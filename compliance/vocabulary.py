@@ -235,6 +235,8 @@ PARAM_WORDS = {
 
 # The record's fields' Chinese names (ledger headers, checklist lines).
 RECORD_FIELD_WORDS = {
+    "major_decision": "列入重大行政决策目录", "uses_implementing_unit": "委托实施单位",
+    "reference_date": "决定日期", "steps": "记录的步骤", "first_collective_decision": "首次集体决策日期",
     "title": "标题",
     "jurisdiction": "参数配置",
     "issuer.name": "决定机关",

@@ -275,7 +275,7 @@ def test_iso_and_chinese_spellings_through_files(checker, workdir):
     b.write_bytes(_dump(chinese, ".yaml"))
     ra, rb = (checker.check_file(p, AS_OF, "zh") for p in (a, b))
     da, db = record_dict(ra, "zh"), record_dict(rb, "zh")
-    assert len(rb.notes) > len(ra.notes) and any("二〇二五年" in n and "→ 2025-" in n for n in rb.notes)
+    assert len(rb.notes) > len(ra.notes) and any("二〇二五年" in n and "读作 2025-" in n for n in rb.notes)
     for d in (da, db):
         d.pop("notes"), d.pop("file")
     assert da == db

@@ -51,7 +51,7 @@ def test_chinese_alias_and_dates_are_normalised(tmp_path):
                         "  - {kind: 社会稳定风险评估, date: 2025.4.3}")
     loaded = load_record(write(tmp_path, text))
     assert [s.kind for s in loaded.record.steps] == ["decision", "executive_meeting", "risk_assessment"]
-    assert any("2025年4月25日 → 2025-04-25" in n for n in loaded.notes)
+    assert any("「2025年4月25日」读作 2025-04-25" in n for n in loaded.notes)      # said, in Chinese
 
 
 @pytest.mark.parametrize("change,where,words", [

@@ -10,7 +10,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .. import i18n
+from .. import i18n, vocabulary
 from ..findings import Finding
 from ..report import RecordReport, Report
 from ..terminal import safe_line
@@ -35,12 +35,16 @@ def _header(r: RecordReport, lang: str) -> Text:
 
 
 def _dates(f: Finding, record_type: str, lang: str) -> str:
+    """Each date under the name of what it dates (a whole word, never cut mid-name)."""
     lines = []
     for d in f.dates[:4]:
         label = i18n.step_label(d.step, record_type, lang)
-        label = label[:6] if lang == "zh" else label
-        suffix = "" if d.field == "date" else f".{d.field}"
-        lines.append(f"{label}{suffix} {d.date}")
+        if lang == "zh":
+            label = label if len(label) <= 8 else label[:7] + "…"
+            field = "" if d.field == "date" else vocabulary.FIELD_WORDS.get(d.field, d.field)
+            lines.append(f"{label}{field}\n{d.date}")
+        else:
+            lines.append(f"{label}{'' if d.field == 'date' else ' ' + d.field}\n{d.date}")
     if len(f.dates) > 4:
         lines.append("…")
     return "\n".join(lines)
@@ -49,7 +53,7 @@ def _dates(f: Finding, record_type: str, lang: str) -> str:
 def _table(r: RecordReport, lang: str) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, expand=True, pad_edge=False)
     table.add_column(i18n.text("col_severity", lang), no_wrap=True, width=5 if lang == "zh" else 8)
-    table.add_column(i18n.text("col_rule", lang), overflow="fold", max_width=22)
+    table.add_column(i18n.text("col_rule", lang), no_wrap=True)     # a rule id is never cut
     table.add_column(i18n.text("col_title", lang) + " / " + i18n.text("col_basis", lang), ratio=5, overflow="fold")
     table.add_column(i18n.text("col_dates", lang), ratio=3, overflow="fold")
     for f in r.findings:
