@@ -29,7 +29,7 @@ def _step_line(step: Step, fields: list[str], record_type: str, lang: str) -> st
         if step.get("doc"):
             parts.append(f"doc={step.get('doc')}")
         return f"{label}: " + ", ".join(parts) if parts else label
-    parts = [f"{voc.FIELD_WORDS.get(f, f)}{_fmt(step.get(f), lang, f'{step.kind}.{f}')}" for f in fields]
+    parts = [f"{voc.field_word(f)}{_fmt(step.get(f), lang, f'{step.kind}.{f}')}" for f in fields]
     if step.get("doc"):
         parts.append(f"文号{step.get('doc')}")
     return f"「{label}」：" + "，".join(parts) if parts else f"「{label}」"

@@ -27,6 +27,7 @@ _TEXT = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "rule_note": ("解释说明：", "note: "),
+    "rules_count": ("共 {n} 条规则", "{n} rules"),
     "rule_applies": ("适用于：{types}；施行日期：{start}", "applies to: {types}; in force from {start}"),
     "rule_until": ("，至 {end}", " to {end}"),
     "start_date_unknown": ("不明（适用于全部记录）", "unknown (applies to every record)"),
@@ -174,7 +175,8 @@ def value_name(path: str, value, lang: str) -> str:
     if isinstance(value, (list, tuple)):
         return ("、" if lang == "zh" else ", ").join(value_name(path, v, lang) for v in value)
     if lang == "zh":
-        return voc.VALUE_WORDS.get(path, {}).get(str(value), str(value))
+        words = voc.VALUE_WORDS.get(path) or voc.VALUE_WORDS.get(path.rsplit(".", 1)[-1], {})
+        return words.get(str(value), str(value))
     return str(value)
 
 
@@ -189,7 +191,7 @@ def step_label(kind: str, record_type_name: str, lang: str) -> str:
         found = voc.KINDS_BY_TYPE.get(scope, {}).get(kind)
         if found:
             return found.label
-    return kind
+    return voc.HOUSEHOLD_PSEUDO.label if kind == "household" else kind
 
 
 def _fact_name(alias: str, field_: str, record_type_name: str, lang: str) -> str:
@@ -199,7 +201,7 @@ def _fact_name(alias: str, field_: str, record_type_name: str, lang: str) -> str
     if alias == "record":
         return field_name(field_, lang)
     labels = [f"「{step_label(k, record_type_name, lang)}」" for k in alias.split("/")]
-    return "或".join(labels) + voc.FIELD_WORDS.get(field_, field_)
+    return "或".join(labels) + voc.field_word(field_)
 
 
 def not_evaluable_reason(result: "RuleResult", profile: "Profile", lang: str,
@@ -251,8 +253,9 @@ _OP_WORDS = {
 
 
 def _period_words(spec) -> str:
-    amount = voc.PARAM_WORDS.get(spec.param, spec.param) if spec.param else str(spec.amount)
-    return f"{amount}{_UNIT_ZH[spec.unit]}" + ("" if spec.rollover else "（期满日不顺延）")
+    length = (f"「{voc.PARAM_WORDS.get(spec.param, spec.param)}」" if spec.param
+              else f"{spec.amount}{_UNIT_ZH[spec.unit]}")
+    return length + ("" if spec.rollover else "（期满日不顺延）")
 
 
 def ref_words(ref, record_type_name: str, lang: str, subject_kind: str = "") -> str:
@@ -270,7 +273,7 @@ def ref_words(ref, record_type_name: str, lang: str, subject_kind: str = "") -> 
     if ref.kind == "param":
         return "参数「" + voc.PARAM_WORDS.get(ref.field, ref.field) + "」"
     owner = field_name(ref.field, lang) if ref.alias == "record" else \
-        f"「{step_label(ref.alias, record_type_name, lang)}」" + voc.FIELD_WORDS.get(ref.field, ref.field)
+        f"「{step_label(ref.alias, record_type_name, lang)}」" + voc.field_word(ref.field)
     out = owner + "".join(f" + {_period_words(p)}" for p in ref.period)
     if ref.factor is not None:
         out += f" × {ref.factor:g}"
@@ -288,7 +291,7 @@ def condition_words(cond, subject_kind: str, record_type_name: str, lang: str) -
     if subject_kind == "record":
         subject = field_name(cond.field, lang)
     else:
-        subject = voc.FIELD_WORDS.get(cond.field, cond.field)
+        subject = voc.field_word(cond.field)
     subject += "".join(f" + {_period_words(p)}" for p in cond.shift)
     if cond.op == "has":
         return f"{subject}{'已记录' if cond.ref.value else '未记录'}"
@@ -298,7 +301,7 @@ def condition_words(cond, subject_kind: str, record_type_name: str, lang: str) -
         return f"记录中{'没有' if cond.op == 'lacks' else '有'}{names}"
     value = cond.ref
     if value.kind == "literal":
-        words = voc.VALUE_WORDS.get(f"{subject_kind}.{cond.field}" if subject_kind != "record" else cond.field, {})
+        words = voc.VALUE_WORDS.get(f"{subject_kind}.{cond.field}", voc.VALUE_WORDS.get(cond.field, {}))
         items = value.value if isinstance(value.value, (list, tuple)) else [value.value]
         shown = "、".join(text("yes" if v else "no", lang) if isinstance(v, bool) else words.get(str(v), str(v))
                           for v in items)
@@ -352,10 +355,9 @@ def period_expression(period, record_type_name: str, lang: str) -> str:
         return period.expression
     alias, field, specs = period.parts
     subject = "记录" if alias == "record" else step_label(alias, record_type_name, lang)
-    out = subject + voc.FIELD_WORDS.get(field, field)
+    out = subject + voc.field_word(field)
     for spec in specs:
-        amount = f"参数 {spec.param} " if spec.param else str(spec.amount)
-        out += f" + {amount}{_UNIT_ZH[spec.unit]}" + ("" if spec.rollover else "（期满日不顺延）")
+        out += f" + {_period_words(spec)}"
     return out
 
 

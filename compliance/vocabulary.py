@@ -304,7 +304,17 @@ FIELD_WORDS = {
     "filed": "立案日期", "forced": "强制", "night": "夜间", "contract": "合同", "fee_payer": "费用承担方",
     "households_filed": "归档户数", "agent": "代理人", "party": "签约方", "owner_signed": "被征收人签字",
     "witness": "见证人",
+    # the household's own attributes, and fields the tool derives (compliance/derived.py)
+    "residential": "住宅", "housing_security_eligible": "符合住房保障条件", "business_use": "经营用房",
+    "owner_unclear": "产权人不明确", "onsite_swap_requested": "要求在改建地段调换", "signed_agreement": "已签订补偿协议",
+    "cumulative_shortfall_cny": "累计到位资金缺口（元）", "on_record": "在案", "activity": "实施内容",
+    "on_rest_day": "在法定休息日", "first_collective_decision": "首次集体决策日期",
 }
+
+
+def field_word(field: str) -> str:
+    """A field's Chinese name, step field or record field; the key itself when none is known."""
+    return FIELD_WORDS.get(field) or RECORD_FIELD_WORDS.get(field) or field
 
 # A household entry's (or a compensation decision's) own facts, as a pseudo step kind rules
 # can anchor on: `each: household`.

@@ -46,14 +46,15 @@ def rules_list(fmt, lang, rules_dir) -> None:
         return
     from rich.table import Table
     table = Table(box=None, pad_edge=False)
-    for col in ("id", "severity", "title", "basis"):
-        table.add_column(col)
+    for key in ("col_rule", "col_severity", "col_title", "col_basis"):
+        table.add_column(i18n.text(key, lang), no_wrap=key == "col_rule", overflow="fold")
     for row in rows:
         mark = "" if row["verified"] else " *"
         table.add_row(row["id"], i18n.text(row["severity"], lang), row["title"] + mark, row["basis"])
     out = console()
     out.print(table)
-    out.print(f"{len(rows)} rules; * = " + i18n.text("unverified", lang))
+    out.print(i18n.text("rules_count", lang).format(n=len(rows)) + "；* " + i18n.text("unverified", lang)
+              if lang == "zh" else f"{len(rows)} rules; * = " + i18n.text("unverified", lang))
 
 
 @rules.command("show")
@@ -90,7 +91,8 @@ def rules_show(rule_id, fmt, lang, rules_dir) -> None:
         out.print(("适用条件：" if lang == "zh" else "applies when: ") + conds)
     for i, chk in enumerate(rule.checks):
         only = f" [{', '.join(chk.only_for)}]" if chk.only_for else ""
-        out.print(f"{i + 1}. {i18n.describe_check(chk, rule.applies_to[0], lang)}{only}")
+        out.print(f"{i + 1}．{i18n.describe_check(chk, rule.applies_to[0], lang)}{only}" if lang == "zh"
+                  else f"{i + 1}. {i18n.describe_check(chk, rule.applies_to[0], lang)}{only}")
     if rule.informational:
         out.print(i18n.text("rule_informational", lang) + rule.informational_text(lang))
     out.print(i18n.text("rule_message", lang) + rule.message.get(lang))
