@@ -81,37 +81,3 @@ def test_no_fact_property_is_named_like_a_pattern_alias(evaluator):
                for rule in evaluator.compiled(t)[0].engine_rules.values() for pattern in rule["all"] for a in pattern}
     assert len(names) > 200 and {"a", "w", "r"} <= aliases
     assert not names & aliases, sorted(names & aliases)
-
-
-HOSTILE = ['x":{"id":"evil"', 'a\\', '\\"', '"}', '":{"', '长"文', '{"id":"y"}', "\u0000"]
-
-
-def _decoded(message: str) -> list:
-    return [(rule, {a: f.get("id") for a, f in match.items() if not a.startswith("__")})
-            for rule, match in json.loads(message).items()]
-
-
-@pytest.mark.parametrize("value", HOSTILE)
-def test_fact_ids_are_read_from_a_firing_as_a_full_decode_would(value):
-    from compliance.engine.durable_adapter import COMPACT, read_match
-
-    fact = {"id": "f1", "note": value, "tags": [value, "b"], "n": 1}
-    shapes = [
-        {"R-1|0|sat|0": {"a": fact, "w": {"id": "f2", "note": value}}},         # ids first: read from the text
-        {"R-1|0|sat|0": {"a": {"note": value, "id": "f1"}}},                    # not first: decoded whole
-        {"R-1|0|sat|0": {"a": fact}, "R-2|0|viol": {"a": {"id": "f3"}}},        # two rules: decoded whole
-        {"R-1|0|viol": {"__end": {"id": "__end__", "__end__": 1}, "a": fact}},
-    ]
-    for shape in shapes:
-        for separators in (COMPACT, None):
-            message = json.dumps(shape, ensure_ascii=False, separators=separators)
-            assert read_match(message) == _decoded(message)
-
-
-def test_hostile_text_reaches_the_engine_and_the_ids_come_back():
-    join = {"r|sat": {"all": [{"a": {"$and": [{"t": "step"}, {"kind": "decision"}]}},
-                              {"w": {"$and": [{"t": "step"}, {"kind": "risk"}, {"note": {"a": "note"}}]}}]}}
-    engine = DurableEngine([join])
-    for i, value in enumerate(HOSTILE):
-        facts = [dict(DECISION, id=f"d{i}", note=value), dict(RISK, id=f"r{i}", note=value)]
-        assert engine.matches(facts) == [("r|sat", {"a": f"d{i}", "w": f"r{i}"})]

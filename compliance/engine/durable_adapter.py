@@ -13,8 +13,7 @@ order-independent, complete answers:
   with other facts with the last one repeated (the C evaluator reads past the end of a
   pattern whose last member decides it), then $and/$or groups (join tests after a
   group are skipped) and `$ex` guards on joined properties;
-- facts get content ids (identity does not depend on position), sent as each fact's
-  first property so that a firing's fact ids can be read without decoding it whole;
+- facts get content ids (identity does not depend on position);
 - the actions are read straight from the C loop, then the session is always deleted;
 - if the end marker did not fire, the batch was cut short: that is an error, never a
   partial result.
@@ -25,7 +24,6 @@ import copy
 import itertools
 import json
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,11 +41,6 @@ MAX_STRING_BYTES = 1 << 20      # far below the engine's 16 MB parser limit
 # per ruleset keeps every network narrow; facts are then asserted once per ruleset.
 GROUPS_PER_RULESET = 8
 _names = itertools.count()
-# Every fact is sent with `id` as its first property, and the engine hands each matched
-# fact back as the very text it was given: a match reads `{"rule":{"alias":{"id":"…",…},…}}`.
-# `{"id":"` cannot occur inside a JSON string (its quote would be escaped), nor can `":{"`.
-_ALIAS_ID = re.compile(r'"([^"\\]+)":\{"id":"([^"\\]*)"')
-COMPACT = (",", ":")
 
 
 def _join_props(cond: dict) -> list[tuple[str, str, str]]:
@@ -148,7 +141,7 @@ class DurableRuleset:
         handle = self._handle
         messages: list[str] = []
         error: Exception | None = None
-        _, state = dre.assert_fact(handle, json.dumps({"id": "__begin__", "__begin__": 1, "sid": sid}))
+        _, state = dre.assert_fact(handle, json.dumps({"__begin__": 1, "sid": sid, "id": "__begin__"}))
         try:
             try:
                 dre.assert_facts(handle, batch_json)
@@ -163,21 +156,12 @@ class DurableRuleset:
             dre.delete_state(handle, sid)  # always: live sessions are capped and cost memory
         if error is not None:
             raise EngineError(f"the rule engine rejected the record: {error}")
-        found = [m for message in messages for m in read_match(message)]
+        found = [(rule_name, {a: f.get("id") for a, f in match.items() if not a.startswith("__")})
+                 for fired in json.loads("[" + ",".join(messages) + "]")   # one decode per batch
+                 for rule_name, match in fired.items()]
         if not any(name == END_RULE for name, _ in found):
             raise EngineError("the rule engine cut the record short (a fact was rejected); no partial result is given")
         return [(name, m) for name, m in found if name not in (BEGIN_RULE, END_RULE)]
-
-
-def read_match(message: str) -> list[tuple[str, dict[str, str]]]:
-    """(engine rule, {alias: fact id}) of one firing. The ids are read from the text when
-    every matched fact in it starts with its id (one `":{"` per matched fact, plus the
-    rule's); otherwise, or for a firing of several rules, the message is decoded whole."""
-    pairs = _ALIAS_ID.findall(message)
-    if message.count('":{"') == len(pairs) + 1 and message.startswith('{"'):
-        return [(message[2:message.index('":{"')], {a: i for a, i in pairs if not a.startswith("__")})]
-    return [(rule_name, {a: f.get("id") for a, f in match.items() if not a.startswith("__")})
-            for rule_name, match in json.loads(message).items()]
 
 
 def _properties(node: Any, out: set[str], aliases: frozenset[str]) -> set[str]:
@@ -262,9 +246,7 @@ class DurableEngine:
     def __init__(self, groups: list[dict[str, dict]] | None = None, *, plans: tuple[RulesetPlan, ...] | None = None):
         if plans is None:
             plans = plan_rulesets(groups or [])
-        # `id` goes first in every fact sent (read_match), `sid` last
-        self._rulesets = [(DurableRuleset(definition=p.definition), tuple(k for k in p.used if k not in ("id", "sid")),
-                           p.whole, p.kinds) for p in plans]
+        self._rulesets = [(DurableRuleset(definition=p.definition), p.used, p.whole, p.kinds) for p in plans]
         self._sessions = itertools.count()
 
     def matches(self, facts: list[dict[str, Any]]) -> list[tuple[str, dict[str, str]]]:
@@ -272,15 +254,15 @@ class DurableEngine:
         if any(len(fact) > MAX_PROPERTIES for fact in facts):
             check_fact_limits(facts)      # raises, naming the fact
         sid = f"s{next(self._sessions)}"
-        end = {"id": "__end__", "__end__": 1, "sid": sid}
+        end = {"__end__": 1, "sid": sid, "id": "__end__"}
         found = []
         for ruleset, used, whole, kinds in self._rulesets:
             # each ruleset gets only the facts its patterns can match, and of them only the
             # properties it reads: less to parse, join and hand back
-            batch = [{"id": f["id"], **{k: f[k] for k in used if k in f}, "sid": sid} for f in facts
+            batch = [{k: f[k] for k in used if k in f} | {"sid": sid} for f in facts
                      if f["t"] in whole or (f["t"], f.get("kind")) in kinds] + [end]
             try:
-                text = json.dumps(batch, ensure_ascii=False, allow_nan=False, separators=COMPACT)
+                text = json.dumps(batch, ensure_ascii=False, allow_nan=False)
             except ValueError:          # an infinite number: say which field
                 check_fact_limits(facts)
                 raise
