@@ -56,6 +56,12 @@ class Facts:
     proofs: list[Proof] = field(default_factory=list)   # stages proven by later steps
 
 
+def _interval_days(value: RecordDate | None) -> tuple[int, int]:
+    if value is None:
+        return DAY_MIN, DAY_MAX
+    return value.first.toordinal(), value.last.toordinal()
+
+
 UNKNOWN_TEXT = "\u0000"  # stands in for an unknown text value; never equal to a real one
 
 
@@ -63,7 +69,7 @@ _DATE, _NUM, _LIST, _TEXT = range(4)
 
 
 def _field_specs(fields: dict[str, Any]) -> tuple[tuple, ...]:
-    """What _put does for each field, decided once: (name, how, property names...)."""
+    """How each field becomes fact properties, decided once: (name, how, property names...)."""
     specs = []
     for name, ftype in fields.items():
         key = prop(name)
@@ -85,7 +91,7 @@ def _fill(out: dict, specs: tuple[tuple, ...], values: dict) -> None:
         value = values.get(name)
         out[known] = 0 if value is None else 1
         if how == _DATE:
-            out[a], out[b] = (DAY_MIN, DAY_MAX) if value is None else (value.first.toordinal(), value.last.toordinal())
+            out[a], out[b] = _interval_days(value)
         elif how == _NUM:
             out[a], out[b] = (value, value) if value is not None else (NUM_MIN, NUM_MAX)
         elif how == _LIST:

@@ -68,13 +68,7 @@ class Checker:
     def __init__(self, evaluator: Evaluator):
         self.evaluator = evaluator
         self._profiles: dict[str, Profile] = {}
-        self._known: dict | None = None                 # rule id -> rule, built once, not per record
         self._household_rules: dict[str, bool] = {}     # record type -> whether a rule reads households
-
-    def _rules_by_id(self) -> dict:
-        if self._known is None:
-            self._known = self.evaluator.rulebook.by_id()
-        return self._known
 
     def _checks_households(self, record_type: str) -> bool:
         if record_type not in self._household_rules:
@@ -102,7 +96,8 @@ class Checker:
         report = RecordReport(file=str(loaded.path), id=record.id, type=record.type, title=record.title,
                               notes=list(loaded.notes))
         try:
-            waivers.check_rule_ids(record, self._rules_by_id(), str(loaded.path))
+            known = self.evaluator.rulebook.by_id()
+            waivers.check_rule_ids(record, known, str(loaded.path))
             prof = self.profile(profile or record.jurisdiction)
             report.profile = prof.name
             results, facts = self.evaluator.evaluate(record, prof, as_of)
