@@ -103,7 +103,7 @@ def floor(files: list[Path]) -> float:
 
 def main() -> None:
     root = Path(sys.argv[1])
-    files = list(audit._walk(root))
+    files = [path for kind, path in audit.discover([root]).sources if kind == "file"]
     book = load_rulebook()
     opts = audit.Options(as_of=dt.date(2026, 6, 30))
     meta = AuditMeta("2026-06-30", "zh", "profile", rules=rule_rows(book, "zh"))

@@ -122,14 +122,37 @@ class Evaluator:
     def evaluate(self, record: Record, profile: Profile, as_of: dt.date) -> tuple[list[RuleResult], Facts]:
         facts = self.facts_for(record, profile, as_of)
         table = self.firings(record, facts)
+        conditions: dict[int, str] = {}   # rules share conditions: each is folded once per record
         results = [r for rule in self.rulebook.for_type(record.type)
-                   for r in fold_rule(rule, table, facts.households)]
+                   for r in fold_rule(rule, table, facts.households, conditions)]
         return results, facts
 
 
-def fold_rule(rule: Rule, table: dict, households: dict[str, str] | None = None) -> list[RuleResult]:
-    """One result for the record, plus one per household whose own steps the rule checks."""
+def _record_level(slots: dict) -> str:
+    """The result of a check of the record against itself (`when`): the worst anchor."""
+    result, rank = NOT_APPLICABLE, 0
+    for slot in slots.values():
+        r = _fold(slot["outcomes"], False)
+        if RESULT_RANK[r] > rank:
+            result, rank = r, RESULT_RANK[r]
+    return result
+
+
+def fold_rule(rule: Rule, table: dict, households: dict[str, str] | None = None,
+              conditions_seen: dict[int, str] | None = None) -> list[RuleResult]:
+    """One result for the record, plus one per household whose own steps the rule checks.
+    `conditions_seen`: results of record-level conditions already folded for this table
+    (keyed by the identity of their firings, which rules with the same condition share)."""
     households = households or {}
+    seen = {} if conditions_seen is None else conditions_seen
+
+    def condition(key: str) -> str:
+        slots = table.get((rule.id, key))
+        if not slots:
+            return NOT_APPLICABLE
+        if id(slots) not in seen:
+            seen[id(slots)] = _record_level(slots)
+        return seen[id(slots)]
 
     def check_result(key: int | str, household: str | None) -> CheckResult:
         slots = table.get((rule.id, key))
@@ -151,11 +174,11 @@ def fold_rule(rule: Rule, table: dict, households: dict[str, str] | None = None)
                 result_so_far, rank = result, RESULT_RANK[result]
         return CheckResult(key, result_so_far, anchors)
 
-    when = check_result("when", None).result
+    when = condition("when")
     applicability = {SATISFIED: "applies", NOT_EVALUABLE: "unknown"}.get(when, "not_applicable")
     groups = sorted({households[a] for i in range(len(rule.checks))
                      for a in table.get((rule.id, i), ()) if a in households}) if households else []
-    conditions = {i: check_result(f"{i}when", None).result for i, c in enumerate(rule.checks) if c.when}
+    conditions = {i: condition(f"{i}when") for i, c in enumerate(rule.checks) if c.when}
 
     def gated(i: int, household: str | None) -> CheckResult:
         """A check whose own `when` does not hold is not applicable; unknown softens a violation."""

@@ -69,19 +69,61 @@ def _interval_days(value: RecordDate | None) -> tuple[int, int]:
 UNKNOWN_TEXT = "\u0000"  # stands in for an unknown text value; never equal to a real one
 
 
-def _put(out: dict, name: str, ftype: Any, value: Any) -> None:
-    """Every field is always present, so a comparison never meets a missing property."""
-    key = prop(name)
-    out[key + "_known"] = 0 if value is None else 1
-    if ftype == voc.DATE:
-        out[key + "_lo"], out[key + "_hi"] = _interval_days(value)
-    elif ftype in (voc.INT, voc.NUMBER):
-        out[key + "_lo"], out[key + "_hi"] = (value, value) if value is not None else (NUM_MIN, NUM_MAX)
-    elif isinstance(ftype, tuple) and ftype[0] == "list":
-        out[key] = list(value) if value is not None else []
-        out[key + "_count"] = len(out[key])  # the engine's $iall is false on an empty list
-    else:
-        out[key] = value if value is not None else UNKNOWN_TEXT
+_DATE, _NUM, _LIST, _TEXT = range(4)
+
+
+def _field_specs(fields: dict[str, Any]) -> tuple[tuple, ...]:
+    """How each field becomes fact properties, decided once: (name, how, property names...)."""
+    specs = []
+    for name, ftype in fields.items():
+        key = prop(name)
+        if ftype == voc.DATE:
+            specs.append((name, _DATE, key + "_known", key + "_lo", key + "_hi"))
+        elif ftype in (voc.INT, voc.NUMBER):
+            specs.append((name, _NUM, key + "_known", key + "_lo", key + "_hi"))
+        elif isinstance(ftype, tuple) and ftype[0] == "list":
+            specs.append((name, _LIST, key + "_known", key, key + "_count"))
+        else:
+            specs.append((name, _TEXT, key + "_known", key, None))
+    return tuple(specs)
+
+
+def _fill(out: dict, specs: tuple[tuple, ...], values: dict) -> None:
+    """Each field's properties: `_known`, and `_lo`/`_hi` (dates as day numbers, numbers), the
+    list and its `_count` (the engine's $iall is false on an empty list), or the text."""
+    for name, how, known, a, b in specs:
+        value = values.get(name)
+        out[known] = 0 if value is None else 1
+        if how == _DATE:
+            out[a], out[b] = _interval_days(value)
+        elif how == _NUM:
+            out[a], out[b] = (value, value) if value is not None else (NUM_MIN, NUM_MAX)
+        elif how == _LIST:
+            out[a] = items = list(value) if value is not None else []
+            out[b] = len(items)
+        else:
+            out[a] = value if value is not None else UNKNOWN_TEXT
+
+
+# (id(StepKind), kind name) -> (the kind, its field specs): every field is always present,
+# so a comparison never meets a missing property
+_STEP_SPECS: dict[tuple[int, str], tuple] = {}
+_RECORD_SPECS: list[tuple] = []
+
+
+def _step_specs(kind: voc.StepKind, name: str) -> tuple[tuple, ...]:
+    entry = _STEP_SPECS.get((id(kind), name))
+    if entry is None or entry[0] is not kind:
+        fields = {**kind.all_fields, **DERIVED_STEP_FIELDS.get(name, {}), **DERIVED_COMMON_FIELDS}
+        fields.pop("note", None)
+        entry = _STEP_SPECS[(id(kind), name)] = (kind, _field_specs(fields))
+    return entry[1]
+
+
+def _record_specs() -> tuple[tuple, ...]:
+    if not _RECORD_SPECS:
+        _RECORD_SPECS.append(_field_specs(RECORD_FIELDS))
+    return _RECORD_SPECS[0]
 
 
 class _PeriodCalc:
@@ -264,8 +306,7 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
     rvalues["steps"] = tuple(sorted({s.kind for s in own_steps}))
     collective = [s for s in own_steps if s.kind in COLLECTIVE_DECISION_KINDS]
     rvalues["first_collective_decision"] = _earliest([s.get("date") for s in collective])
-    for path, ftype in RECORD_FIELDS.items():
-        _put(rec, path, ftype, rvalues.get(path))
+    _fill(rec, _record_specs(), rvalues)
     _add_periods(rec, "record", rvalues, plan, calc)
     rec["id"] = "rec"
     facts.append(rec)
@@ -278,11 +319,7 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
             values = derived.step_values(record, step)
             values["on_record"] = on_record
             fact: dict[str, Any] = {"t": "step", "kind": kind, "one": 1, "household": household or ""}
-            all_fields = {**kinds[kind].all_fields, **DERIVED_STEP_FIELDS.get(kind, {}), **DERIVED_COMMON_FIELDS}
-            for name, ftype in all_fields.items():
-                if name in ("note",):
-                    continue
-                _put(fact, name, ftype, values.get(name))
+            _fill(fact, _step_specs(kinds[kind], kind), values)
             if id(step) in shortfalls:
                 fact["cumulative_shortfall_cny_known"] = 1
                 fact["cumulative_shortfall_cny_lo"], fact["cumulative_shortfall_cny_hi"] = shortfalls[id(step)]

@@ -125,9 +125,13 @@ class _Context:
         if voc.HOUSEHOLD_KIND_NAMES.__contains__(kind) and self.household is not None:
             others = []  # another household's step says nothing about this one
         done = [self.facts.steps[fid] for fid in (same or others)]
+        if not done:
+            return None
         # by date, then by content: the same step is quoted whatever the order of the file
-        dated = sorted(done, key=lambda s: (_sort_day(s), json.dumps(s.fields, sort_keys=True, default=str)))
-        return dated[0] if dated else None
+        # (the content is serialised only to break a tie on the date)
+        first = min(_sort_day(s) for s in done)
+        tied = [s for s in done if _sort_day(s) == first]
+        return tied[0] if len(tied) == 1 else min(tied, key=lambda s: json.dumps(s.fields, sort_keys=True, default=str))
 
     def lookup(self, name: str) -> Any:
         head, _, rest = name.partition(".")

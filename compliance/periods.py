@@ -98,7 +98,8 @@ def _is_workday(day: dt.date, calendars: tuple) -> bool:
 
 
 def roll_to_workday(day: dt.date) -> dt.date:
-    while not is_workday(day):
+    calendars = calendar_store.state()
+    while not _is_workday(day, calendars):
         day += dt.timedelta(days=1)
     return day
 
@@ -115,14 +116,21 @@ def last_day(start: dt.date, spec: PeriodSpec, counting: Counting = "exclude_sta
 
     Raises CalendarNotCovered when a holiday year it needs is not in the calendar.
     """
+    return _last_day(start, spec, counting, calendar_store.state())
+
+
+@functools.lru_cache(maxsize=16384)
+def _last_day(start: dt.date, spec: PeriodSpec, counting: Counting, calendars: tuple) -> dt.date:
+    # memoised: a batch computes the same few periods from the same days over and over
+    # (working days are counted one by one); keyed on the calendars like _is_workday
     include = counting == "include_start_day"
     if spec.unit == "working_days":
         day, counted = start, 0
-        if include and is_workday(start):
+        if include and _is_workday(start, calendars):
             counted = 1
         while counted < spec.amount:
             day += dt.timedelta(days=1)
-            if is_workday(day):
+            if _is_workday(day, calendars):
                 counted += 1
         return day
     if spec.unit == "days":
@@ -130,7 +138,10 @@ def last_day(start: dt.date, spec: PeriodSpec, counting: Counting = "exclude_sta
     else:
         months = spec.amount * (12 if spec.unit == "years" else 1)
         end = add_months(start, months) - dt.timedelta(days=1 if include else 0)
-    return roll_to_workday(end) if spec.rollover else end
+    if spec.rollover:
+        while not _is_workday(end, calendars):
+            end += dt.timedelta(days=1)
+    return end
 
 
 def chain_last_day(start: dt.date, periods: tuple["PeriodSpec", ...], counting: Counting,

@@ -69,6 +69,14 @@ class Checker:
     def __init__(self, evaluator: Evaluator):
         self.evaluator = evaluator
         self._profiles: dict[str, Profile] = {}
+        self._household_rules: dict[str, bool] = {}     # record type -> whether a rule reads households
+
+    def _checks_households(self, record_type: str) -> bool:
+        if record_type not in self._household_rules:
+            self._household_rules[record_type] = any(
+                k in HOUSEHOLD_KIND_NAMES for r in self.evaluator.rulebook.for_type(record_type)
+                for c in r.checks for k in (c.each, *c.need_kinds))
+        return self._household_rules[record_type]
 
     def profile(self, name: str) -> Profile:
         if name not in self._profiles:
@@ -104,9 +112,7 @@ class Checker:
         report.notes += [i18n.localize(n, lang) for n in facts.notes]
         if not self.evaluator.rulebook.for_type(record.type):
             report.notes.append(f"no rules for {record.type} records in this rule set: nothing was checked")
-        household_rules = any(k in HOUSEHOLD_KIND_NAMES for r in self.evaluator.rulebook.for_type(record.type)
-                              for c in r.checks for k in (c.each, *c.need_kinds))
-        if record.household_entries and not household_rules:
+        if record.household_entries and not self._checks_households(record.type):
             report.notes.append("household_entries are read and validated, but no rule in this rule set checks them")
         findings = [make_finding(r, record, facts, prof, lang, explain) for r in results
                     if include_all or r.result in (VIOLATED, NOT_EVALUABLE)]
