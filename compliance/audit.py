@@ -252,33 +252,13 @@ def _evaluator(book: Rulebook) -> Evaluator:
     return _EVALUATOR[1]
 
 
-class _RecordingEvaluator:
-    """The Evaluator, keeping the last record's rule results: the summary needs the
-    satisfied rules, and asking check_loaded for them (include_all) would render a
-    finding for every satisfied rule only to throw it away (a sixth of the run time)."""
-
-    def __init__(self, evaluator: Evaluator):
-        self._evaluator = evaluator
-        self.last: list = []
-
-    def __getattr__(self, name: str):
-        return getattr(self._evaluator, name)
-
-    def evaluate(self, record, profile, as_of):
-        self.last = []
-        results, facts = self._evaluator.evaluate(record, profile, as_of)
-        self.last = results
-        return results, facts
-
-
 class Worker:
     """Checks tasks with its own Checker: one per process, never shared (durable-rules)."""
 
     def __init__(self, options: Options, rulebook: Rulebook | None = None):
         self.options = options
         book = rulebook or load_rulebook(Path(options.rules_dir) if options.rules_dir else None)
-        self.evaluator = _RecordingEvaluator(_evaluator(book))
-        self.checker = Checker(self.evaluator)
+        self.checker = Checker(_evaluator(book))
 
     def check(self, task: Task) -> dict:
         if task.kind == "note":
@@ -306,9 +286,8 @@ class Worker:
             return {"excluded": {"file": task.path, "location": location, "id": loaded.record.id,
                                  "type": loaded.record.type, "title": loaded.record.title,
                                  "decision_date": str(decided)}}
-        self.evaluator.last = []
         report = self.checker.check_loaded(loaded, opts.as_of, opts.lang, opts.profile)
-        satisfied = sorted({r.rule.id for r in self.evaluator.last if r.result == SATISFIED}) if not report.error else []
+        satisfied = report.satisfied_rules
         rec = record_dict(report, opts.lang)
         rec["location"] = location
         rec["decision_date"] = str(decided) if decided else None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import __version__, i18n
 from .errors import EngineError, InputError
-from .evaluate import NOT_EVALUABLE, VIOLATED, Evaluator
+from .evaluate import NOT_EVALUABLE, SATISFIED, VIOLATED, Evaluator
 from .findings import Finding, apply_waivers, make_finding
 from .profiles import Profile, load_profile
 from .records import LoadedRecord, load_record
@@ -30,6 +30,7 @@ class RecordReport:
     notes: list[str] = field(default_factory=list)
     error: InputError | None = None
     rectifications: list[dict] = field(default_factory=list)   # the record's entries with their state
+    satisfied_rules: list[str] = field(default_factory=list)   # rules that held (the audit summary counts them)
 
     @property
     def status(self) -> str:
@@ -111,9 +112,14 @@ class Checker:
             return report
         report.notes += [i18n.localize(n, lang) for n in facts.notes]
         if not self.evaluator.rulebook.for_type(record.type):
-            report.notes.append(f"no rules for {record.type} records in this rule set: nothing was checked")
+            report.notes.append(i18n.localize(i18n.Bilingual(
+                f"本规则集没有适用于{i18n.record_type(record.type, 'zh')}记录的规则：未作任何检查",
+                f"no rules for {record.type} records in this rule set: nothing was checked"), lang))
         if record.household_entries and not self._checks_households(record.type):
-            report.notes.append("household_entries are read and validated, but no rule in this rule set checks them")
+            report.notes.append(i18n.localize(i18n.Bilingual(
+                "分户记录已读取并校验，但本规则集没有检查分户记录的规则",
+                "household_entries are read and validated, but no rule in this rule set checks them"), lang))
+        report.satisfied_rules = sorted({r.rule.id for r in results if r.result == SATISFIED})
         findings = [make_finding(r, record, facts, prof, lang, explain) for r in results
                     if include_all or r.result in (VIOLATED, NOT_EVALUABLE)]
         apply_waivers(findings, record, as_of, lang)
