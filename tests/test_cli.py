@@ -206,9 +206,13 @@ def test_verified_flag_and_severity_follow_the_catalog():
         if m:
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             rows[m.group(1)] = (cells[-2], cells[-1])
+    from compliance.rulebook import load_rulebook
+    notes = {r.id: r.verification_note for r in load_rulebook().rules}
     for rule in json.loads(run("rules", "list", "--format", "json").stdout):
         severity, txt = rows[rule["id"]]
-        assert rule["verified"] == (txt == "A"), rule["id"]
+        # a rule whose row was read may still lean on a text that was not (then it says which)
+        assert rule["verified"] == (txt == "A") or (txt == "A" and not rule["verified"] and notes[rule["id"]]), \
+            rule["id"]
         assert severity.startswith(rule["severity"]), (rule["id"], severity, rule["severity"])
 
 
