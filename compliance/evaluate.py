@@ -154,6 +154,17 @@ def fold_rule(rule: Rule, table: dict, households: dict[str, str] | None = None,
             seen[id(slots)] = _record_level(slots)
         return seen[id(slots)]
 
+    grouped: dict[int | str, dict[str | None, list[str]]] = {}
+
+    def anchors_of(key: int | str, slots: dict, household: str | None) -> list[str]:
+        """The check's anchors of one household, sorted (grouped once: linear in households)."""
+        if key not in grouped:
+            by_household: dict[str | None, list[str]] = {}
+            for a in sorted(slots):
+                by_household.setdefault(households.get(a), []).append(a)
+            grouped[key] = by_household
+        return grouped[key].get(household, [])
+
     def check_result(key: int | str, household: str | None) -> CheckResult:
         slots = table.get((rule.id, key))
         if not slots:
@@ -164,9 +175,7 @@ def fold_rule(rule: Rule, table: dict, households: dict[str, str] | None = None,
         missing_na = not record_level and rule.checks[key].missing_is_not_applicable
         anchors = []
         result_so_far, rank = NOT_APPLICABLE, 0
-        for a in sorted(slots):
-            if not record_level and households.get(a) != household:
-                continue
+        for a in (sorted(slots) if record_level else anchors_of(key, slots, household)):
             slot = slots[a]
             result = _fold(slot["outcomes"], missing_na)
             anchors.append(AnchorResult(a, result, tuple(sorted(slot["witnesses"]))))

@@ -55,6 +55,25 @@ class Facts:
     as_of: dt.date = field(default_factory=dt.date.today)
     proofs: list[Proof] = field(default_factory=list)   # stages proven by later steps
 
+    def of_kind(self, kind: str) -> list[str]:
+        """Fact ids of one kind, in fact order (indexed once: a record with thousands of
+        households asks this once per finding)."""
+        if "_by_kind" not in self.__dict__:
+            index: dict[str, list[str]] = {}
+            for fid, k in self.kinds.items():
+                index.setdefault(k, []).append(fid)
+            self.__dict__["_by_kind"] = index
+        return self.__dict__["_by_kind"].get(kind, [])
+
+    def of_household(self, household: str | None) -> list[str]:
+        """Fact ids of one household's steps (None: the record's own), indexed once."""
+        if "_by_household" not in self.__dict__:
+            index: dict[str | None, list[str]] = {}
+            for fid in self.steps:
+                index.setdefault(self.households.get(fid), []).append(fid)
+            self.__dict__["_by_household"] = index
+        return self.__dict__["_by_household"].get(household, [])
+
 
 class PlannedNote(i18n.Bilingual):
     """The note that steps dated after --as-of were not counted (the checklist shows them itself)."""

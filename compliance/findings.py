@@ -119,9 +119,9 @@ class _Context:
             if self.facts.kinds.get(fid) == kind:
                 return self.facts.steps[fid]
         # the anchor's own household first: a message must not quote another household's steps
-        same = [fid for fid, k in self.facts.kinds.items() if k == kind
-                and self.facts.households.get(fid) == self.household]
-        others = [fid for fid, k in self.facts.kinds.items() if k == kind and fid not in same]
+        of_kind = self.facts.of_kind(kind)
+        same = [fid for fid in of_kind if self.facts.households.get(fid) == self.household]
+        others = [fid for fid in of_kind if fid not in set(same)] if not same else []
         if voc.HOUSEHOLD_KIND_NAMES.__contains__(kind) and self.household is not None:
             others = []  # another household's step says nothing about this one
         done = [self.facts.steps[fid] for fid in (same or others)]
@@ -249,7 +249,7 @@ def _dates_involved(ctx: _Context) -> list[DateInvolved]:
     if ctx.anchor is not None:
         steps.append(ctx.anchor)
     kinds = ctx.check.need_kinds if ctx.check else ()
-    steps += ctx.witnesses or [ctx.facts.steps[fid] for fid, k in ctx.facts.kinds.items() if k in kinds]
+    steps += ctx.witnesses or [ctx.facts.steps[fid] for kind in dict.fromkeys(kinds) for fid in ctx.facts.of_kind(kind)]
     out, seen = [], set()
     for step in steps:
         for key, value in step.fields.items():
@@ -290,8 +290,7 @@ def make_finding(result: RuleResult, record: Record, facts: Facts, profile: Prof
     return Finding(rule=rule, result=result.result, severity=severity, message=message, household=household,
                    remediation=render(rule.remedy.get(lang), ctx, lang), steps=list(dict.fromkeys(kinds)),
                    dates=_dates_involved(ctx), notes=notes, periods=periods, explanation=explanation,
-                   anchor=anchor_label(ctx.anchor, [s for fid, s in ctx.facts.steps.items()
-                                                     if ctx.facts.households.get(fid) == ctx.household]))
+                   anchor=anchor_label(ctx.anchor, [ctx.facts.steps[fid] for fid in ctx.facts.of_household(ctx.household)]))
 
 
 def apply_waivers(findings: list[Finding], record: Record, as_of: dt.date, lang: str) -> None:

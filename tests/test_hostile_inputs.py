@@ -673,3 +673,20 @@ def test_fuzz_ledgers_short_run():
     import fuzz_ledgers
 
     fuzz_ledgers.hypothesis_run(fuzz_ledgers.Target(), int(os.environ.get("FUZZ_EXAMPLES", "60")))
+
+
+def test_many_household_entries_without_steps_are_checked_and_counted(tmp_path, checker):
+    """Entries without steps are checked per household (the time it takes is in benchmarks/:
+    8,000 entries went from 44 s to 2.7 s) and the household limit counts each at least once."""
+    import yaml as _yaml
+    data = _yaml.safe_load((ROOT / "cases" / "01-compliant-expropriation.yaml").read_text(encoding="utf-8"))
+    data["household_entries"] = [{"id": f"H{i}", "residential": True, "housing_security_eligible": True,
+                                  "choice": "property_swap", "steps": []} for i in range(1500)]
+    path = tmp_path / "many.yaml"
+    path.write_text(_yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    report = checker.check_loaded(load_record(path), AS_OF, "zh")
+    assert report.error is None and len({f.household for f in report.findings}) > 1000
+    data["household_entries"] += [{"id": f"G{i}", "steps": []} for i in range(1000)]
+    path.write_text(_yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError):                       # 3,000 entries > the 2,000 default
+        load_record(path)
