@@ -250,3 +250,18 @@ def test_rectifications_survive_the_ledger(tmp_path):
     assert cli("export", str(record), str(ledger)).returncode == 0
     doc = json.loads(cli("audit", str(ledger), "--as-of", "2026-04-01", "--profile", PROFILE, "--format", "json").stdout)
     assert [e["state"] for e in doc["records"][0]["rectifications"]] == ["overdue"]
+
+
+def test_check_text_shows_the_rectification_entry_and_its_state(tmp_path):
+    import yaml as _yaml
+    from click.testing import CliRunner
+
+    from compliance.cli import cli
+    data = _yaml.safe_load((ROOT / "cases" / "02-no-risk-assessment.yaml").read_text(encoding="utf-8"))
+    data["rectifications"] = [{"rule": "D590-12-SSRA", "measure": "补做社会稳定风险评估", "responsible": "中心法规科",
+                               "due": "2026-03-31"}]
+    path = tmp_path / "r.yaml"
+    path.write_text(_yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    early = CliRunner().invoke(cli, ["check", str(path), "--as-of", "2026-01-01"], env={"COLUMNS": "200"}).output
+    late = CliRunner().invoke(cli, ["check", str(path), "--as-of", "2026-05-01"], env={"COLUMNS": "200"}).output
+    assert "补做社会稳定风险评估" in early and "整改中" in early and "逾期未整改" in late

@@ -67,6 +67,20 @@ def _table(r: RecordReport, lang: str) -> Table:
     return table
 
 
+def _rectification_line(entry: dict, lang: str) -> str:
+    """整改：measure（责任人 …，整改期限 …）— state: the office's own register entry."""
+    from .. import tracking_i18n as t
+    parts = [f"{t.text(key, lang)} {entry[field]}" for field, key in
+             (("responsible", "col_responsible"), ("due", "col_due"), ("done", "col_done"), ("doc", "col_done_doc"))
+             if entry.get(field)]
+    sep = "，" if lang == "zh" else ", "
+    state = t.text(f"rect_{entry.get('state')}", lang) if entry.get("state") else ""
+    head = f"{t.text('col_measure', lang)}：{entry.get('measure', '')}" if lang == "zh" else \
+        f"{t.text('col_measure', lang)}: {entry.get('measure', '')}"
+    return f"◆{head}" + (f"（{sep.join(parts)}）" if parts and lang == "zh" else f" ({sep.join(parts)})" if parts else "") + \
+        (f" — {state}" if state else "")
+
+
 def _details(r: RecordReport, lang: str) -> Group:
     parts: list[RenderableType] = [Text(i18n.text("remedies", lang), style="bold")]
     for f in r.findings:
@@ -85,6 +99,8 @@ def _details(r: RecordReport, lang: str) -> Group:
                 body.append("\n⏱ " + i18n.period_line(period, lang, r.type or ""), style="dim")
         for note in f.notes:
             body.append(f"\n※{note}", style="dim")
+        if f.rectification:
+            body.append("\n" + _rectification_line(f.rectification, lang), style="cyan")
         if f.waiver:
             body.append(f"\n※ {f.waiver.get('reason')} ({f.waiver.get('approved_by') or ''})", style="cyan")
         parts += [head, Padding(body, (0, 0, 0, 2))]
