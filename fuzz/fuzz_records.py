@@ -116,7 +116,7 @@ def mutate(seed: bytes, edits: list[tuple[int, int, int, int]]) -> bytes:
     return bytes(data)
 
 
-def hypothesis_run(target: Target, max_examples: int, seed: int | None = 0) -> None:
+def hypothesis_run(target: Target, max_examples: int, seed: int | None = 0) -> "Counter[str]":
     """A fixed-budget run: mutated seeds and raw bytes. Raises on the first crash."""
     from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -132,12 +132,15 @@ def hypothesis_run(target: Target, max_examples: int, seed: int | None = 0) -> N
     def run(case):
         index, edits = case
         if index < 0:
-            target.one_input(edits, ".yaml")
+            outcomes[target.one_input(edits, ".yaml")] += 1
             return
         suffix, raw = corpus[index]
-        target.one_input(mutate(raw, edits), suffix)
+        outcomes[target.one_input(mutate(raw, edits), suffix)] += 1
 
+    from collections import Counter
+    outcomes: Counter = Counter()
     run()
+    return outcomes
 
 
 def main() -> None:  # pragma: no cover - the atheris driver, for local runs

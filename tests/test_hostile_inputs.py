@@ -558,7 +558,9 @@ def test_fuzz_loader_and_check_path_short_run(checker):
 
     target = fuzz_records.Target(check=False)
     target.checker = checker
-    fuzz_records.hypothesis_run(target, int(os.environ.get("FUZZ_EXAMPLES", "150")))
+    outcomes = fuzz_records.hypothesis_run(target, int(os.environ.get("FUZZ_EXAMPLES", "150")))
+    # the run must reach both: records refused with a message, and records that get checked
+    assert outcomes["error"] and outcomes["checked"], outcomes
 
 
 # ---------------------------------------------------------------- crashes found, kept as regressions
