@@ -78,7 +78,11 @@ def _fmt(value: Any, lang: str) -> str:
         return i18n.text("not_recorded", lang)
     if isinstance(value, RecordDate):
         # the checklist's trial day for a meeting not yet set is no date to quote
-        return i18n.text("gate_date_tbd", lang) if value.form == "hypothetical" else str(value)
+        if value.form == "hypothetical":
+            return i18n.text("gate_date_tbd", lang)
+        if value.is_bound:      # a stage only later steps prove: its date is a bound
+            return i18n.text("date_bound", lang).format(date=value.last.isoformat())
+        return str(value)
     if isinstance(value, (list, tuple)):
         return "、".join(str(v) for v in value) if lang == "zh" else ", ".join(str(v) for v in value)
     if isinstance(value, bool):

@@ -71,6 +71,7 @@ _TEXT = {
     "cl_held_not_ready": ("「{gate}」前置事项不完备", "Something required before {gate} was not done"),
     "cl_earliest_held": ("可确认合法的最早日期为 {date}", "Earliest date that can be confirmed lawful: {date}"),
     "gate_date_tbd": ("日期待定", "date to be set"),
+    "date_bound": ("未记录，不晚于 {date}", "not recorded, on or before {date}"),
     "cl_too_early": ("早于可确认合法的最早日期", "before the earliest date that can be confirmed lawful"),
     "cl_counts": ("缺失 {missing}，待完成 {pending}，无法判断 {not_evaluable}，已豁免 {waived}，已完成 {done}",
                   "{missing} missing, {pending} pending, {not_evaluable} not evaluable, {waived} waived, {done} done"),
