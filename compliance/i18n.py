@@ -27,6 +27,7 @@ _TEXT = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "rule_note": ("解释说明：", "note: "),
+    "rect_added": ("已在整改台账中记录 {rule}：{file}", "rectification entry for {rule} recorded: {file}"),
     "rules_count": ("共 {n} 条规则", "{n} rules"),
     "rule_applies": ("适用于：{types}；施行日期：{start}", "applies to: {types}; in force from {start}"),
     "rule_until": ("，至 {end}", " to {end}"),

@@ -210,9 +210,20 @@ def _put_trailing(steps: CommentedSeq, token: Any) -> None:
         new.ca.items[list(new.keys())[-1]] = [None, None, token, None]
 
 
+RECTIFICATIONS = "rectifications"   # the register `add_rectification` appends to
+
+
 def _target_steps(data: Any, household: str | None, file: str) -> list:
+    """The list a new item goes to: the record's steps, a household's steps, or (household
+    RECTIFICATIONS) the rectification register, created when the record has none yet."""
     if not isinstance(data, dict):
         raise InputError(file, "a decision record must be a mapping of fields")
+    if household == RECTIFICATIONS:
+        if data.get(RECTIFICATIONS) is None:
+            data[RECTIFICATIONS] = CommentedSeq() if isinstance(data, CommentedMap) else []
+        if not isinstance(data[RECTIFICATIONS], list):
+            raise InputError(file, "`rectifications` is not a list; add the entry by hand")
+        return data[RECTIFICATIONS]
     if household is None:
         steps = data.get("steps")
         where = "steps"
@@ -360,6 +371,8 @@ def changed_lines(old: bytes, new: bytes, encoding: str) -> int:
 
 
 def _step_count(record, household: str | None) -> int:
+    if household == RECTIFICATIONS:
+        return len(record.rectifications)
     if household is None:
         return len(record.steps)
     return sum(len(e.steps) for e in record.household_entries if e.id == household)
@@ -394,13 +407,22 @@ def _add_step_locked(path: Path, given: Path, kind: str, date: str | None, doc: 
         raise InputError(file, "--household is for the household entries of an expropriation_decision record")
     name = resolve_kind(scope, kind, file)
     step = new_step(scope, name, kind.strip(), date, doc, by, [parse_field(f, file) for f in fields], file)
+    reformatted = _append_locked(path, given, record, step, household, file)
+    when = step.get("date", step.get("start"))
+    shown = backup_path(given if not given.is_symlink() else path)
+    return Recorded(given, shown, name, kind.strip(),
+                    str(when.isoformat() if isinstance(when, dt.date) else when), scope, household, reformatted)
 
+
+def _append_locked(path: Path, given: Path, record, item: dict[str, Any], household: str | None, file: str) -> int:
+    """Write the file with one more item in its list, atomically, keeping FILE.bak; the file
+    is replaced only by a valid record holding exactly one more item. The changed-line count."""
     old_bytes = path.read_bytes()
     original = _read(path)
     if path.suffix.lower() == ".json":
-        text = _json_text(original, step, household, file)
+        text = _json_text(original, item, household, file)
     else:
-        text, _ = _yaml_text(original, step, household, file)
+        text, _ = _yaml_text(original, item, household, file)
     new_bytes = _encode(original, text)
     reformatted = changed_lines(old_bytes, new_bytes, original.encoding)
     mode = stat.S_IMODE(path.stat().st_mode)
@@ -432,7 +454,30 @@ def _add_step_locked(path: Path, given: Path, kind: str, date: str | None, doc: 
     finally:
         unlink_quietly(tmp)                    # gone already when the replace succeeded
     _sync_dir(path.parent)
-    when = step.get("date", step.get("start"))
-    shown = backup_path(given if not given.is_symlink() else path)
-    return Recorded(given, shown, name, kind.strip(),
-                    str(when.isoformat() if isinstance(when, dt.date) else when), scope, household, reformatted)
+    return reformatted
+
+
+def add_rectification(path: Path, rule: str, measure: str, responsible: str | None = None, due: str | None = None,
+                      household: str | None = None, done: str | None = None, doc: str | None = None) -> Recorded:
+    """Append an entry to the record's rectification register (整改), the same way a step is
+    added: locked, atomic, FILE.bak kept, refused if the record would be invalid."""
+    given = Path(path)
+    if not given.exists() and not given.is_symlink():
+        raise InputError(str(given), "no such file; check the path")
+    target = output_target(given, "record")
+    if target.stream or not target.exists:
+        raise InputError(str(given), "not a regular file; `rectify` edits a record file")
+    real = target.real
+    file = str(given)
+    entry: dict[str, Any] = {"rule": rule.strip(), "measure": measure}
+    for key, value in (("responsible", responsible), ("due", due), ("household", household), ("done", done),
+                       ("doc", doc)):
+        if value is not None:
+            entry[key] = _date_value(value, f"--{key}", file) if key in ("due", "done") else value
+    with signals_raise(), locked(real):
+        _remove_stale_temps(real)
+        record = load_record(real).record
+        reformatted = _append_locked(real, given, record, entry, RECTIFICATIONS, file)
+    shown = backup_path(given if not given.is_symlink() else real)
+    return Recorded(given, shown, RECTIFICATIONS, rule.strip(), str(entry.get("due", "")), record.type, household,
+                    reformatted)

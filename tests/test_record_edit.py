@@ -227,3 +227,26 @@ def test_a_rewrite_that_changes_other_lines_says_so(tmp_path, name, content, cha
     assert proc.returncode == 0, proc.stderr
     assert f"the layout of {changed} other line(s) was normalised" in proc.stdout
     assert len(load_record(path).record.steps) == len(load_record(backup_path(path)).record.steps) + 1
+
+
+def test_rectify_adds_an_entry_that_check_then_reports(tmp_path):
+    """`compliance rectify` appends to the record's rectification register (created when absent),
+    keeps the comments and FILE.bak; the finding then reads 整改中."""
+    from click.testing import CliRunner
+
+    from compliance.cli import cli
+    path = tmp_path / "r.yaml"
+    path.write_text("# 测试记录\n" + (ROOT / "cases" / "02-no-risk-assessment.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["rectify", str(path), "D590-12-SSRA", "--measure", "补做社会稳定风险评估",
+                                 "--responsible", "中心法规科", "--due", "2026年3月31日"])
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# 测试记录") and "rectifications:" in text and backup_path(path).exists()
+    again = runner.invoke(cli, ["rectify", str(path), "INT-RISK", "--measure", "补做重大事项风险评估"])
+    assert again.exit_code == 0 and len(load_record(path).record.rectifications) == 2
+    checked = runner.invoke(cli, ["check", str(path), "--as-of", "2026-01-01"], env={"COLUMNS": "200"})
+    assert "整改中" in checked.output
+    unknown = runner.invoke(cli, ["rectify", str(path), "D590-12-SSRX", "--measure", "x"])
+    assert isinstance(unknown.exception, InputError) and len(load_record(path).record.rectifications) == 2
