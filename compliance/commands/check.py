@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
+from .. import formats
 from ..severity import DEFAULT_FAIL_ON, FAIL_ON_CHOICES
 from .common import as_of_option, console, lang_option, parse_as_of, profile_option, rulebook, rules_option
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(formats.names("check")), default="text", show_default=True)
 @lang_option
 @as_of_option
 @profile_option
@@ -30,14 +31,7 @@ def check(files, fmt, lang, as_of, profile, fail_on, include_all, explain, rules
     if profile:
         checker.profile(profile)  # a bad --profile is a usage error, before any record
     report = check_files(checker, list(files), day, lang, profile, include_all, explain)
-    if fmt == "json":
-        from ..formats import json_report
-        click.echo(json_report.render(report))
-    else:
-        from ..formats import text
-        out = console()
-        for block in text.renderables(report):
-            out.print(block, crop=False)
+    formats.write("check", fmt, report, formats.Output(sys.stdout, console=console))
     sys.exit(report.exit_code(fail_on))
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from .. import formats
+
 from .common import as_of_option, console, lang_option, parse_as_of, profile_option, rulebook, rules_option
 
 
@@ -15,7 +17,7 @@ from .common import as_of_option, console, lang_option, parse_as_of, profile_opt
               help="The step to prepare for: party_group_meeting (党组会议), executive_meeting (常务会议), "
                    "decision (作出决定), decision_announced (公告), enforcement_application (申请强制执行), "
                    "or any step kind or Chinese label of the record's type.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "docx"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(formats.names("checklist")), default="text",
               show_default=True, help="docx: a Word review sheet (会前审核表) with signature lines; needs -o.")
 @lang_option
 @as_of_option
@@ -43,18 +45,8 @@ def checklist(file, gate, fmt, lang, as_of, profile, include_all, output, templa
     evaluator = Evaluator(rulebook(rules_dir))
     loaded = load_record(file)  # an InputError goes to cli.main: one line, exit 2
     result = build_checklist(evaluator, loaded, gate, day, lang, profile, include_all)
-    if fmt == "docx":
-        from ..formats import checklist_docx
-        checklist_docx.write(result, loaded.record, output, template)
-    elif fmt == "json":
-        from ..formats import checklist_json
-        click.echo(checklist_json.render(result))
-    elif fmt == "markdown":
-        from ..formats import checklist_markdown
-        click.echo(checklist_markdown.render(result), nl=False)
-    else:
-        from ..formats import checklist_text
-        console().print(checklist_text.renderable(result))
+    formats.write("checklist", fmt, result, formats.Output(sys.stdout, console=console, path=output,
+                                                          template=template, record=loaded.record))
     sys.exit(result.exit_code)
 
 

@@ -1,10 +1,12 @@
 """`compliance opinion FILE -o 审查意见.docx`: a draft legality-review opinion in Word."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
+from .. import formats
 from .common import as_of_option, lang_option, parse_as_of, profile_option, rulebook, rules_option
 
 
@@ -26,7 +28,6 @@ def opinion(file, output, lang, as_of, profile, template, rules_dir) -> None:
     2 on input errors.
     """
     from ..evaluate import Evaluator
-    from ..formats import opinion_docx
     from ..formats.docx_template import check_output
     from ..opinion import build_opinion
     from ..records import load_record
@@ -39,7 +40,7 @@ def opinion(file, output, lang, as_of, profile, template, rules_dir) -> None:
     loaded = load_record(file)  # an InputError goes to cli.main: one line, exit 2
     report = checker.check_loaded(loaded, day, lang, profile, include_all=True)
     op = build_opinion(report, loaded.record, day, lang)
-    opinion_docx.write(op, output, template)
+    formats.write("opinion", "docx", op, formats.Output(sys.stdout, path=output, template=template))
     sep = "：" if lang == "zh" else ": "
     click.echo(f"{output}{sep}{op.conclusion_text}" if lang == "zh" else f"wrote {output}{sep}{op.conclusion_text}")
 

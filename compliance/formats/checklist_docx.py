@@ -28,5 +28,10 @@ def context(sheet: Sheet) -> dict[str, Any]:
     return ctx
 
 
-def write(cl: Checklist, record: Record, output: Path, template: Path | None = None) -> None:
+def write(cl: Checklist, out) -> None:
+    """The format protocol (formats/__init__.py): a Word file of its own, at out.path."""
+    write_file(cl, out.record, out.path, out.template)
+
+
+def write_file(cl: Checklist, record: Record, output: Path, template: Path | None = None) -> None:
     render_docx(template, TEMPLATE, context(build_sheet(cl, record)), output)

@@ -30,3 +30,8 @@ def as_dict(cl: Checklist) -> dict[str, Any]:
 
 def render(cl: Checklist) -> str:
     return json.dumps(as_dict(cl), ensure_ascii=False, indent=2)
+
+
+def write(cl: Checklist, out) -> None:
+    """The format protocol (formats/__init__.py)."""
+    out.stream.write(render(cl) + "\n")

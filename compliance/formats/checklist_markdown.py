@@ -55,3 +55,8 @@ def render(cl: Checklist) -> str:
     if any(not i.rule.verified for i in cl.items):
         out += ["", "\\* " + i18n.text("unverified", lang)]
     return "\n".join(out) + "\n"
+
+
+def write(cl: Checklist, out) -> None:
+    """The format protocol (formats/__init__.py)."""
+    out.stream.write(render(cl))

@@ -184,3 +184,8 @@ class ChecklistView:
 
 def renderable(cl: Checklist) -> ChecklistView:
     return ChecklistView(cl)
+
+
+def write(cl: Checklist, out) -> None:
+    """The format protocol (formats/__init__.py): printed through the command's console."""
+    out.console().print(renderable(cl))

@@ -63,3 +63,8 @@ def render(report: Report) -> str:
         "summary": report.summary(),
     }
     return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def write(report: Report, out) -> None:
+    """The format protocol (formats/__init__.py)."""
+    out.stream.write(render(report) + "\n")

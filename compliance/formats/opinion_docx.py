@@ -27,5 +27,10 @@ def context(op: Opinion) -> dict[str, Any]:
     return ctx
 
 
-def write(op: Opinion, output: Path, template: Path | None = None) -> None:
+def write(op: Opinion, out) -> None:
+    """The format protocol (formats/__init__.py): a Word file of its own, at out.path."""
+    write_file(op, out.path, out.template)
+
+
+def write_file(op: Opinion, output: Path, template: Path | None = None) -> None:
     render_docx(template, TEMPLATE, context(op), output)

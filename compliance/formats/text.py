@@ -134,3 +134,10 @@ def renderables(report: Report) -> list[RenderableType]:
     summary = Text(i18n.text("summary", report.lang).format(**report.summary()))
     summary.append("  " + i18n.text("as_of", report.lang).format(date=report.as_of.isoformat()), style="dim")
     return blocks + [summary]
+
+
+def write(report: Report, out) -> None:
+    """The format protocol (formats/__init__.py): printed through the command's console."""
+    console = out.console()
+    for block in renderables(report):
+        console.print(block, crop=False)
