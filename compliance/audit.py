@@ -239,26 +239,13 @@ def decision_date(record: Record) -> RecordDate | None:
     return min(dates) if dates else None
 
 
-_EVALUATOR: tuple[Rulebook, Evaluator, int] | None = None
-
-
-def _evaluator(book: Rulebook) -> Evaluator:
-    """This process's Evaluator for a rulebook: compiling the rules again for each run in
-    one process (tests, a library caller) would be wasted; it is never shared across
-    processes (a forked worker makes its own: see _init_worker)."""
-    global _EVALUATOR
-    if _EVALUATOR is None or _EVALUATOR[0] is not book or _EVALUATOR[2] != os.getpid():
-        _EVALUATOR = (book, Evaluator(book), os.getpid())
-    return _EVALUATOR[1]
-
-
 class Worker:
     """Checks tasks with its own Checker: one per process, never shared (durable-rules)."""
 
     def __init__(self, options: Options, rulebook: Rulebook | None = None):
         self.options = options
         book = rulebook or load_rulebook(Path(options.rules_dir) if options.rules_dir else None)
-        self.checker = Checker(_evaluator(book))
+        self.checker = Checker(Evaluator(book))   # compiled rules come from the on-disk cache
 
     def check(self, task: Task) -> dict:
         if task.kind == "note":
@@ -314,17 +301,18 @@ def _error_record(task: Task, error: InputError, lang: str) -> dict:
 
 
 # ----------------------------------------------------------------- running the batch
-_PARENT_RULEBOOK: Rulebook | None = None   # inherited by forked workers (parsing it again is wasted time)
+# A pool worker's own Worker: set by the pool's initializer in each worker process, read by
+# the chunk function the pool calls (both must be module-level functions for the pool).
 _WORKER: Worker | None = None
 
 
-def _init_worker(options: Options, parent: int | None = None) -> None:
+def _init_worker(options: Options, parent: int | None = None, rulebook: Rulebook | None = None) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
     default_signals()
     if parent is not None:
         die_with_parent(parent)                    # a parent killed by -9 must not leave workers behind
-    _WORKER = Worker(options, _PARENT_RULEBOOK)   # None under spawn: the worker loads the rules itself
+    _WORKER = Worker(options, rulebook)   # None under spawn: the worker loads the rules itself
 
 
 def _run_chunk(chunk: list[Task]) -> list[dict]:
@@ -352,19 +340,21 @@ def execute(items: Iterable[Task], options: Options, jobs: int = 1, rulebook: Ru
         for task in items:
             yield worker.check(task)
         return
-    global _PARENT_RULEBOOK
-    _PARENT_RULEBOOK = rulebook
-    yield from _parallel(iter(items), options, jobs, chunk_size)
+    yield from _parallel(iter(items), options, jobs, chunk_size, rulebook)
 
 
-def _new_pool(options: Options, jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker,
-                               initargs=(options, os.getpid()))
+def _new_pool(options: Options, jobs: int, rulebook: Rulebook | None = None) -> ProcessPoolExecutor:
+    context = _context()
+    # a forked worker inherits the parent's rulebook as it is; a spawned one loads it (cached)
+    inherited = rulebook if context.get_start_method() == "fork" else None
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                               initargs=(options, os.getpid(), inherited))
 
 
-def _parallel(items: Iterator[Task], options: Options, jobs: int, chunk_size: int) -> Iterator[dict]:
+def _parallel(items: Iterator[Task], options: Options, jobs: int, chunk_size: int,
+              rulebook: Rulebook | None = None) -> Iterator[dict]:
     """A bounded window of chunks in flight (memory stays flat); results taken oldest first."""
-    pool = _new_pool(options, jobs)
+    pool = _new_pool(options, jobs, rulebook)
     window: deque[tuple[list[Task], Any]] = deque()
     finished = False
     try:
@@ -388,8 +378,8 @@ def _parallel(items: Iterator[Task], options: Options, jobs: int, chunk_size: in
                 stranded = [chunk] + [c for c, _ in window]
                 window.clear()
                 for c in stranded:
-                    yield from _isolated(c, options)
-                pool = _new_pool(options, jobs)
+                    yield from _isolated(c, options, rulebook)
+                pool = _new_pool(options, jobs, rulebook)
                 continue
             yield from results
     finally:
@@ -398,15 +388,15 @@ def _parallel(items: Iterator[Task], options: Options, jobs: int, chunk_size: in
         pool.shutdown(wait=finished, cancel_futures=not finished)
 
 
-def _isolated(chunk: list[Task], options: Options) -> Iterator[dict]:
-    pool = _new_pool(options, 1)
+def _isolated(chunk: list[Task], options: Options, rulebook: Rulebook | None = None) -> Iterator[dict]:
+    pool = _new_pool(options, 1, rulebook)
     try:
         for task in chunk:
             try:
                 yield pool.submit(_run_chunk, [task]).result()[0]
             except BrokenProcessPool:
                 pool.shutdown(wait=False)
-                pool = _new_pool(options, 1)
+                pool = _new_pool(options, 1, rulebook)
                 err = InputError(task.path, "the rule engine crashed on this record; report it with the file attached",
                                  task.row.location if task.row else None)
                 yield {"record": _error_record(task, err, options.lang), "internal": True}

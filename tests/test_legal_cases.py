@@ -1,5 +1,5 @@
 """Records built from court judgments: every defect a court found is violated, and nothing a
-court upheld is (cases/legal/expected.yaml). Each was once answered wrongly: a stage proven
+court upheld is (cases/legal/expected/court-findings.yaml). Each was once answered wrongly: a stage proven
 only by a later step, "before the decision" read against the decision instead of the first
 meeting, a maximum period rolled over a rest day, deposits not added up."""
 import datetime as dt
@@ -14,7 +14,7 @@ from .conftest import CASES
 
 LEGAL = CASES / "legal"
 AS_OF = dt.date(2026, 12, 1)     # after every step of every case, as a court sees it
-EXPECTED = yaml.safe_load((LEGAL / "expected.yaml").read_text(encoding="utf-8"))["files"]
+EXPECTED = yaml.safe_load((LEGAL / "expected" / "court-findings.yaml").read_text(encoding="utf-8"))["files"]
 
 
 def _ids(entry) -> list[str]:
@@ -37,7 +37,7 @@ def test_court_findings_are_violated_and_upheld_steps_are_not(checker, name):
 
 
 def test_every_legal_case_has_expectations():
-    assert sorted(p.name for p in LEGAL.glob("*.yaml") if p.name != "expected.yaml") == sorted(EXPECTED)
+    assert sorted(p.name for p in LEGAL.glob("*.yaml")) == sorted(EXPECTED)
 
 
 def test_legal_review_sheet_is_generated_from_the_rules(rulebook):

@@ -79,3 +79,9 @@ def test_the_example_output_is_what_check_prints(tmp_path):
     shown = block.split("```\n", 2)[1]
     result = _run(["check", "cases/02-no-risk-assessment.yaml", "--as-of", "2026-01-01"], ROOT)
     assert result.stdout == shown
+
+
+def test_auditing_the_bundled_cases_reads_every_file_as_a_record(tmp_path):
+    """`compliance audit cases/` from a fresh clone: no file there is an input error."""
+    result = _run(["audit", "cases/", "--as-of", "2026-01-01", "--format", "json", "-o", str(tmp_path / "r.json")], ROOT)
+    assert result.returncode in (0, 1), result.stderr
