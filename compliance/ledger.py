@@ -38,7 +38,7 @@ from . import vocabulary as voc
 from .dates import RecordDate
 from .errors import InputError
 from .ledger_extra import EXTRA, EXTRA_HEADER, EXTRA_KEY, dumps, loads, merge, plain, step_fits, text_survives
-from .models import FORMAT, NestedValidationError, Record, suggest, validate_record
+from .models import FORMAT, NestedValidationError, Record, record_field_types, suggest, validate_record
 from .records import LoadedRecord
 
 TYPE_SHEETS = dict(voc.RECORD_TYPES)                 # record type -> sheet name
@@ -55,47 +55,56 @@ VALUE_LABELS = voc.VALUE_WORDS   # Chinese labels of enumerated values (the temp
 
 # Record columns: (header, field key, type, record types; None = all).
 _EXP, _COMP, _MAJOR = "expropriation_decision", "compensation_decision", "major_matter"
+# the fields' types come from the record model (models.record_field_types): one source
+_TYPES = {**record_field_types(), "id": voc.TEXT, "title": voc.TEXT}
+
+
+def _column(key: str, types: tuple[str, ...] | None) -> tuple[str, str, Any, tuple[str, ...] | None]:
+    """A record column: its Chinese header and its type, both from their one table."""
+    return voc.RECORD_FIELD_WORDS[key], key, _TYPES[key], types
+
+
 RECORD_COLUMNS: list[tuple[str, str, Any, tuple[str, ...] | None]] = [
     (ID_HEADER, "id", voc.TEXT, None),
     (TYPE_HEADER, "type", voc.enum(*voc.RECORD_TYPES), ()),  # only on sheets that mix types
-    (voc.RECORD_FIELD_WORDS["title"], "title", voc.TEXT, None),
-    (voc.RECORD_FIELD_WORDS["jurisdiction"], "jurisdiction", voc.TEXT, None),
-    (voc.RECORD_FIELD_WORDS["issuer.name"], "issuer.name", voc.TEXT, None),
-    (voc.RECORD_FIELD_WORDS["issuer.level"], "issuer.level", voc.enum(*_LEVELS), None),
-    (voc.RECORD_FIELD_WORDS["issuer.superior"], "issuer.superior", voc.TEXT, None),
-    (voc.RECORD_FIELD_WORDS["department.name"], "department.name", voc.TEXT, (_EXP,)),
-    (voc.RECORD_FIELD_WORDS["department.designation_doc"], "department.designation_doc", voc.TEXT, (_EXP,)),
-    (voc.RECORD_FIELD_WORDS["implementing_unit.name"], "implementing_unit.name", voc.TEXT, (_EXP,)),
-    (voc.RECORD_FIELD_WORDS["implementing_unit.entrustment_doc"], "implementing_unit.entrustment_doc", voc.TEXT, (_EXP,)),
-    (voc.RECORD_FIELD_WORDS["implementing_unit.nonprofit"], "implementing_unit.nonprofit", voc.BOOL, (_EXP,)),
-    (voc.RECORD_FIELD_WORDS["public_interest"], "public_interest", voc.enum(*VALUE_LABELS["public_interest"]), (_EXP,)),
-    (voc.RECORD_FIELD_WORDS["public_interest_evidence"], "public_interest_evidence", voc.TEXT, (_EXP,)),
-    (voc.RECORD_FIELD_WORDS["dilapidation_evidence"], "dilapidation_evidence", voc.TEXT, (_EXP,)),
-    (voc.RECORD_FIELD_WORDS["households"], "households", voc.INT, (_EXP,)),
-    (voc.RECORD_FIELD_WORDS["objecting_households"], "objecting_households", voc.INT, (_EXP,)),
-    (voc.RECORD_FIELD_WORDS["unregistered_buildings"], "unregistered_buildings", voc.INT, (_EXP,)),
-    (voc.RECORD_FIELD_WORDS["category"], "category", voc.enum(*VALUE_LABELS["category"]), (_MAJOR,)),
-    (voc.RECORD_FIELD_WORDS["amount_cny"], "amount_cny", voc.NUMBER, (_MAJOR,)),
-    (voc.RECORD_FIELD_WORDS["is_major_decision"], "is_major_decision", voc.BOOL, (_EXP, _MAJOR)),
-    (voc.RECORD_FIELD_WORDS["decision_catalog_doc"], "decision_catalog_doc", voc.TEXT, (_EXP, _MAJOR)),
-    (voc.RECORD_FIELD_WORDS["undertaking_unit"], "undertaking_unit", voc.TEXT, (_EXP, _MAJOR)),
-    (voc.RECORD_FIELD_WORDS["technical_matter"], "technical_matter", voc.BOOL, (_EXP, _MAJOR)),
-    (voc.RECORD_FIELD_WORDS["parent"], "parent", voc.TEXT, (_COMP,)),
-    (voc.RECORD_FIELD_WORDS["household"], "household", voc.TEXT, (_COMP,)),
-    (voc.RECORD_FIELD_WORDS["expropriation_decision.doc"], "expropriation_decision.doc", voc.TEXT, (_COMP,)),
-    (voc.RECORD_FIELD_WORDS["expropriation_decision.date"], "expropriation_decision.date", voc.DATE, (_COMP,)),
-    (voc.RECORD_FIELD_WORDS["expropriation_decision.announced"], "expropriation_decision.announced", voc.DATE, (_COMP,)),
-    (voc.RECORD_FIELD_WORDS["expropriation_decision.issuer"], "expropriation_decision.issuer", voc.TEXT, (_COMP,)),
-    (voc.RECORD_FIELD_WORDS["expropriation_decision.signing_end"], "expropriation_decision.signing_end", voc.DATE, (_COMP,)),
-    (voc.RECORD_FIELD_WORDS["signing_end"], "signing_end", voc.DATE, (_COMP,)),
-    (voc.RECORD_FIELD_WORDS["owner_unclear"], "owner_unclear", voc.BOOL, (_COMP,)),
-    (voc.RECORD_FIELD_WORDS["relocation_deadline"], "relocation_deadline", voc.DATE, (_COMP,)),
-    (voc.RECORD_FIELD_WORDS["residential"], "residential", voc.BOOL, (_COMP,)),
-    (voc.RECORD_FIELD_WORDS["housing_security_eligible"], "housing_security_eligible", voc.BOOL, (_COMP,)),
-    (voc.RECORD_FIELD_WORDS["business_use"], "business_use", voc.BOOL, (_COMP,)),
-    (voc.RECORD_FIELD_WORDS["choice"], "choice", voc.enum(*VALUE_LABELS["choice"]), (_COMP,)),
-    (voc.RECORD_FIELD_WORDS["onsite_swap_requested"], "onsite_swap_requested", voc.BOOL, (_COMP,)),
-    (voc.RECORD_FIELD_WORDS["demolition_permit_date"], "demolition_permit_date", voc.DATE, (_EXP,)),
+    _column("title", None),
+    _column("jurisdiction", None),
+    _column("issuer.name", None),
+    _column("issuer.level", None),
+    _column("issuer.superior", None),
+    _column("department.name", (_EXP,)),
+    _column("department.designation_doc", (_EXP,)),
+    _column("implementing_unit.name", (_EXP,)),
+    _column("implementing_unit.entrustment_doc", (_EXP,)),
+    _column("implementing_unit.nonprofit", (_EXP,)),
+    _column("public_interest", (_EXP,)),
+    _column("public_interest_evidence", (_EXP,)),
+    _column("dilapidation_evidence", (_EXP,)),
+    _column("households", (_EXP,)),
+    _column("objecting_households", (_EXP,)),
+    _column("unregistered_buildings", (_EXP,)),
+    _column("category", (_MAJOR,)),
+    _column("amount_cny", (_MAJOR,)),
+    _column("is_major_decision", (_EXP, _MAJOR)),
+    _column("decision_catalog_doc", (_EXP, _MAJOR)),
+    _column("undertaking_unit", (_EXP, _MAJOR)),
+    _column("technical_matter", (_EXP, _MAJOR)),
+    _column("parent", (_COMP,)),
+    _column("household", (_COMP,)),
+    _column("expropriation_decision.doc", (_COMP,)),
+    _column("expropriation_decision.date", (_COMP,)),
+    _column("expropriation_decision.announced", (_COMP,)),
+    _column("expropriation_decision.issuer", (_COMP,)),
+    _column("expropriation_decision.signing_end", (_COMP,)),
+    _column("signing_end", (_COMP,)),
+    _column("owner_unclear", (_COMP,)),
+    _column("relocation_deadline", (_COMP,)),
+    _column("residential", (_COMP,)),
+    _column("housing_security_eligible", (_COMP,)),
+    _column("business_use", (_COMP,)),
+    _column("choice", (_COMP,)),
+    _column("onsite_swap_requested", (_COMP,)),
+    _column("demolition_permit_date", (_EXP,)),
 ]
 REQUIRED = {"id", "title", "issuer.name", "issuer.level"}
 REQUIRED_BY_TYPE = {_EXP: {"department.name", "public_interest", "households"}, _COMP: {"parent", "household"},

@@ -263,3 +263,12 @@ def test_export_command_carries_waivers_and_notes_and_reports_broken_files(tmp_p
     record = ledger.load_row(rows[0]).record
     assert len(rows) == 1 and record.id == "LG-1"
     assert len(record.waivers) == 1 and [s.get("note") for s in record.steps if s.kind == "decision"] == ["备注"]
+
+
+def test_every_record_field_has_a_ledger_column_of_its_type():
+    """The ledger's record columns follow the record model (one source): a field added to the
+    model without a column, or with another type, fails here."""
+    from compliance.models import record_field_types
+    columns = {key: ftype for _, key, ftype, _ in ledger.RECORD_COLUMNS}
+    for key, ftype in record_field_types().items():
+        assert columns.get(key) == ftype, key
