@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import calendar_store
+from . import i18n
 from .i18n import Bilingual
 
 _TEXT = {
@@ -107,8 +108,7 @@ WEEKDAYS = (("周一", "Monday"), ("周二", "Tuesday"), ("周三", "Wednesday")
 
 
 def text(key: str, lang: str, **params) -> str:
-    zh, en = _TEXT[key]
-    return (en if lang == "en" else zh).format(**params)
+    return i18n.pick(_TEXT[key], lang).format(**params)
 
 
 def both(key: str, **params) -> Bilingual:

@@ -29,8 +29,9 @@ from .periods import counted_days
 from .profiles import Profile, load_profile
 from .records import LoadedRecord
 from . import severity as sev
-from . import rectification, waivers
-from .rulebook import Check, Rule, Rulebook
+from . import waivers
+from .rule_model import Check, Rule
+from .rulebook import Rulebook
 
 DONE, MISSING, PENDING, WAIVED = "done", "missing", "pending", "waived"
 STATUS_ORDER = (MISSING, PENDING, NOT_EVALUABLE, WAIVED, DONE, NOT_APPLICABLE)
@@ -580,7 +581,6 @@ def build_checklist(evaluator: Evaluator, loaded: LoadedRecord, gate: str, as_of
     gate = resolve_gate(record.type, gate)
     known = evaluator.rulebook.by_id()
     waivers.check_rule_ids(record, known, str(loaded.path))
-    rectification.check_rule_ids(record, known, str(loaded.path))
     prof = load_profile(profile or record.jurisdiction)
     builder = _Builder(evaluator, record, gate, prof, as_of, lang)
     items = [it for rid in sorted(builder.members) for it in [builder.item(rid)] if it is not None]

@@ -40,8 +40,7 @@ _TEXT = {
 
 
 def text(key: str, lang: str) -> str:
-    zh, en = _TEXT[key]
-    return en if lang == "en" else zh
+    return i18n.pick(_TEXT[key], lang)
 
 
 @dataclass

@@ -106,8 +106,6 @@ COMPUTED_FIELDS: tuple[tuple[str, str, Any, str], ...] = (
     ("*", "on_record", voc.BOOL,
      "False for a stage that only a later step proves (rules/_stages.yaml); its date is then bounded "
      "by the earliest proving step."),
-    ("record", "first_collective_decision", voc.DATE,
-     "The earliest of the 党组 meeting, the 常务会议 and the decision on record."),
     ("record", "reference_date", voc.DATE,
      "The decision date a rule's start date is compared with: the earliest decision on record (one "
      "proven only by later steps counts as made on the earliest of them), or --as-of before there is one."),

@@ -24,7 +24,7 @@ def shown(value: object) -> str:
 
 def _text(message: object, lang: str) -> str:
     """A message in the language asked for: a (zh, en) pair picks one, text passes through."""
-    if isinstance(message, tuple):
+    if isinstance(message, tuple):      # (zh, en), as i18n.pick reads it (errors import nothing of ours)
         return message[1] if lang == "en" else message[0]
     return str(message)
 

@@ -20,7 +20,8 @@ from .engine.durable_adapter import DurableEngine
 from .facts import Facts, build_facts
 from .models import Record
 from .profiles import Profile
-from .rulebook import Rule, Rulebook
+from .rule_model import Rule
+from .rulebook import Rulebook
 from .rulebook_cache import prepared
 
 VIOLATED, NOT_EVALUABLE, SATISFIED, NOT_APPLICABLE, WAIVED = (

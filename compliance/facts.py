@@ -16,7 +16,7 @@ from typing import Any
 
 from . import calendar_i18n, derived, i18n
 from . import vocabulary as voc
-from .dates import EARLIEST_DAY, RecordDate, bounded_date
+from .dates import RecordDate, bounded_date
 from .models import Record, Step
 from .periods import CalendarNotCovered, PeriodSpec, chain_last_day
 from .profiles import Profile
@@ -53,7 +53,6 @@ class Facts:
     households: dict[str, str] = field(default_factory=dict)  # fact id -> household, for per-household steps
     notes: list[str] = field(default_factory=list)
     as_of: dt.date = field(default_factory=dt.date.today)
-    proofs: list[Proof] = field(default_factory=list)   # stages proven by later steps
 
     def of_kind(self, kind: str) -> list[str]:
         """Fact ids of one kind, in fact order (indexed once: a record with thousands of
@@ -239,25 +238,6 @@ def _apply_proofs(done: list[tuple[str | None, Step]], proofs: list[Proof]) -> l
     return out
 
 
-def _earliest(dates: list[RecordDate | None]) -> RecordDate | None:
-    """The earliest of several dates, as an interval: [min of firsts, min of lasts]; an
-    unknown date leaves the lower end open."""
-    if not dates:
-        return None
-    if any(d is None for d in dates):
-        known = [d.last for d in dates if d is not None]
-        return bounded_date(min(known)) if known else None
-    first, last = min(d.first for d in dates), min(d.last for d in dates)
-    if first == EARLIEST_DAY:
-        return bounded_date(last)
-    if first == last:
-        return RecordDate(first, last, first.isoformat())
-    return RecordDate(first, last, f"{first.isoformat()}..{last.isoformat()}", "range")
-
-
-COLLECTIVE_DECISION_KINDS = ("party_group_meeting", "executive_meeting", "decision")
-
-
 def _reference(decisions: list[RecordDate]) -> RecordDate | None:
     """The decision date for a rule's effective window; a bound counts as its last day."""
     if not decisions:
@@ -321,10 +301,7 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
 
     rec = {"t": "rec", "one": 1}
     rvalues = _record_values(record, reference)
-    own_steps = [s for h, s, _ in steps_done if h == own]
-    rvalues["steps"] = tuple(sorted({s.kind for s in own_steps}))
-    collective = [s for s in own_steps if s.kind in COLLECTIVE_DECISION_KINDS]
-    rvalues["first_collective_decision"] = _earliest([s.get("date") for s in collective])
+    rvalues["steps"] = tuple(sorted({s.kind for h, s, _ in steps_done if h == own}))
     _fill(rec, _record_specs(), rvalues)
     _add_periods(rec, "record", rvalues, plan, calc)
     rec["id"] = "rec"
@@ -366,7 +343,7 @@ def build_facts(record: Record, profile: Profile, as_of: dt.date, plan: FactPlan
         facts.append({"t": "param", "name": name, "id": "param:" + name, "lo": day, "hi": day})
     today = as_of.toordinal()
     facts.append({"t": "now", "day_lo": today, "day_hi": today, "id": "now"})
-    return Facts(facts, steps, fact_kinds, fact_households, notes, as_of, proofs)
+    return Facts(facts, steps, fact_kinds, fact_households, notes, as_of)
 
 
 def _household_pseudo_steps(record: Record, own: str | None) -> list[tuple[str | None, Step]]:

@@ -156,9 +156,13 @@ _TEXT = {
 }
 
 
+def pick(pair: tuple[str, str], lang: str) -> str:
+    """The (zh, en) pair's text in `lang`: every wording table of the package reads through this."""
+    return pair[1] if lang == "en" else pair[0]
+
+
 def text(key: str, lang: str) -> str:
-    zh, en = _TEXT[key]
-    return en if lang == "en" else zh
+    return pick(_TEXT[key], lang)
 
 
 def field_name(path: str, lang: str) -> str:

@@ -483,7 +483,3 @@ def _day(value: Any) -> dt.date | None:
     except ValueError:
         return None
 
-
-def shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:18] + "…" + text[-18:]

@@ -7,6 +7,7 @@ test of every error in zh (tests/test_chinese_output.py) lists the ones still mi
 """
 from __future__ import annotations
 
+import functools
 import re
 
 _FIELD_WORDS = {"date": "日期", "start": "开始日期", "end": "结束日期", "doc": "文号", "kind": "步骤类型"}
@@ -58,6 +59,14 @@ PATTERNS: tuple[tuple[str, str], ...] = (
 _COMPILED = tuple((re.compile(p), t) for p, t in PATTERNS)
 
 
+@functools.cache
+def _kind_labels() -> dict[str, str]:
+    """Every step kind's Chinese label (built once)."""
+    from . import vocabulary as voc
+    return {k.name: k.label for scope in ("household", "compensation_decision", "major_matter",
+                                          "expropriation_decision") for k in voc.KINDS_BY_TYPE[scope].values()}
+
+
 def translate(message: str) -> str | None:
     """The Chinese form of an English input-error message, or None when the table has none.
     A message already in Chinese (a pair written as `zh / en`) gives its Chinese half."""
@@ -72,10 +81,7 @@ def translate(message: str) -> str | None:
         groups["s_hint"] = f"；是否应为 '{groups['s']}'？" if groups.get("s") else ""
         groups["n_hint"] = f"（另有 {groups['n']} 个未知字段）" if groups.get("n") else ""
         groups["t_label"] = voc.RECORD_TYPES.get(groups.get("t", ""), groups.get("t", ""))
-        kinds = {**voc.KINDS_BY_TYPE["household"], **voc.KINDS_BY_TYPE["compensation_decision"],
-                 **voc.KINDS_BY_TYPE["major_matter"], **voc.KINDS_BY_TYPE["expropriation_decision"]}
-        kind = kinds.get(groups.get("k", ""))
-        groups["k_label"] = kind.label if kind else groups.get("k", "")
+        groups["k_label"] = _kind_labels().get(groups.get("k", ""), groups.get("k", ""))
         return template.format(**groups)
     return None
 

@@ -26,7 +26,7 @@ from .models import Record, Step
 from .opinion_parts import AUTHORITY, CONTENT, PARTS, PROCEDURE, part_of
 from .report import RecordReport
 from . import severity as sev
-from .rulebook import Rule
+from .rule_model import Rule
 
 LAWFUL, REMEDY_FIRST, AT_RISK = "lawful", "remedy_first", "at_risk"
 
@@ -104,8 +104,7 @@ _TEXT = {
 
 
 def text(key: str, lang: str) -> str:
-    zh, en = _TEXT[key]
-    return en if lang == "en" else zh
+    return i18n.pick(_TEXT[key], lang)
 
 
 # ----------------------------------------------------------------- the data

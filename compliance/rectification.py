@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
-from .errors import InputError
 from .models import Rectification, Record
 
 IN_PROGRESS = "in_progress"      # 整改中: open, due date not passed
@@ -34,14 +33,6 @@ def state(entry: Rectification, found: bool, as_of: dt.date) -> str:
 def covers(entry: Rectification, rule: str, household: str | None) -> bool:
     """An entry without a household covers every household's finding of its rule."""
     return entry.rule == rule and (entry.household is None or entry.household == household)
-
-
-def check_rule_ids(record: Record, known: set[str] | dict, file: str) -> None:
-    """An entry must name a rule that exists: otherwise the record is invalid."""
-    for i, entry in enumerate(record.rectifications):
-        if entry.rule not in known:
-            raise InputError(file, f"rectification names rule {entry.rule!r}, which does not exist; "
-                             "see `compliance rules list`", f"rectifications[{i}].rule")
 
 
 def as_dict(entry: Rectification) -> dict:

@@ -100,7 +100,6 @@ class Checker:
         try:
             known = self.evaluator.rulebook.by_id()
             waivers.check_rule_ids(record, known, str(loaded.path))
-            rectification.check_rule_ids(record, known, str(loaded.path))
             prof = self.profile(profile or record.jurisdiction)
             report.profile = prof.name
             results, facts = self.evaluator.evaluate(record, prof, as_of)

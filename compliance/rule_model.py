@@ -25,7 +25,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from . import derived
-from . import vocabulary as voc
 from .models import record_field_types
 from .periods import PeriodSpec
 from .severity import Severity, most_serious

@@ -1,7 +1,6 @@
 """The rules as loaded: every rule file of a directory, validated, with the stage table.
 
-The rule-file language is rule_model.py; its names are re-exported here for the modules
-that read loaded rules.
+The rule-file language is rule_model.py.
 """
 from __future__ import annotations
 
@@ -14,9 +13,7 @@ from pydantic import ValidationError
 from .errors import InputError
 from .lint import rule_problems, schema_message
 from .loader import line_of, parse, read_text
-from .rule_model import (ALL_OPS, DATE_OPS, DATE_PARAMETERS, DERIVED_COMMON_FIELDS, DERIVED_STEP_FIELDS,  # noqa: F401
-                         NUMBER_OPS, PARAMETERS, RECORD_FIELDS, VALUE_OPS, Branch, Check, Condition, Effective,
-                         Ref, Rule, RuleTest, Source, Text, conditions, parse_periods, parse_ref)
+from .rule_model import Rule
 from .rule_validation import validate_against_vocabulary
 from .stages import StageTable, load_stage_table
 

@@ -12,7 +12,8 @@ from .evaluate import Evaluator, worst
 from .loader import load_data
 from .models import validate_record
 from .profiles import load_profile
-from .rulebook import Rule, RuleTest, Rulebook
+from .rule_model import Rule, RuleTest
+from .rulebook import Rulebook
 
 DEFAULT_AS_OF = dt.date(2026, 1, 1)
 

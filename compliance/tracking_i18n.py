@@ -72,7 +72,4 @@ _TEXT = {
 
 
 def text(key: str, lang: str) -> str:
-    if key in _TEXT:
-        zh, en = _TEXT[key]
-        return en if lang == "en" else zh
-    return i18n.text(key, lang)
+    return i18n.pick(_TEXT[key], lang) if key in _TEXT else i18n.text(key, lang)

@@ -236,7 +236,7 @@ PARAM_WORDS = {
 # The record's fields' Chinese names (ledger headers, checklist lines).
 RECORD_FIELD_WORDS = {
     "major_decision": "列入重大行政决策目录", "uses_implementing_unit": "委托实施单位",
-    "reference_date": "决定日期", "steps": "记录的步骤", "first_collective_decision": "首次集体决策日期",
+    "reference_date": "决定日期", "steps": "记录的步骤",
     "title": "标题",
     "jurisdiction": "参数配置",
     "issuer.name": "决定机关",
@@ -308,7 +308,7 @@ FIELD_WORDS = {
     "residential": "住宅", "housing_security_eligible": "符合住房保障条件", "business_use": "经营用房",
     "owner_unclear": "产权人不明确", "onsite_swap_requested": "要求在改建地段调换", "signed_agreement": "已签订补偿协议",
     "cumulative_shortfall_cny": "累计到位资金缺口（元）", "on_record": "在案", "activity": "实施内容",
-    "on_rest_day": "在法定休息日", "first_collective_decision": "首次集体决策日期",
+    "on_rest_day": "在法定休息日",
 }
 
 

@@ -22,11 +22,13 @@ def active(record: Record, as_of: dt.date) -> dict[str, Waiver]:
 
 
 def check_rule_ids(record: Record, known: set[str] | dict, file: str) -> None:
-    """A waiver must name a rule that exists: otherwise the record is invalid."""
-    for i, waiver in enumerate(record.waivers):
-        if waiver.rule not in known:
-            raise InputError(file, f"waiver names rule {waiver.rule!r}, which does not exist; "
-                             "see `compliance rules list`", f"waivers[{i}].rule")
+    """A waiver or a rectification entry must name a rule that exists: otherwise the record is
+    invalid."""
+    for what, entries in (("waiver", record.waivers), ("rectification", record.rectifications)):
+        for i, entry in enumerate(entries):
+            if entry.rule not in known:
+                raise InputError(file, f"{what} names rule {entry.rule!r}, which does not exist; "
+                                 "see `compliance rules list`", f"{what}s[{i}].rule")
 
 
 def as_dict(waiver: Waiver) -> dict:

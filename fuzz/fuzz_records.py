@@ -22,6 +22,7 @@ import json
 import os
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,7 +117,7 @@ def mutate(seed: bytes, edits: list[tuple[int, int, int, int]]) -> bytes:
     return bytes(data)
 
 
-def hypothesis_run(target: Target, max_examples: int, seed: int | None = 0) -> "Counter[str]":
+def hypothesis_run(target: Target, max_examples: int, seed: int | None = 0) -> Counter:
     """A fixed-budget run: mutated seeds and raw bytes. Raises on the first crash."""
     from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -137,7 +138,6 @@ def hypothesis_run(target: Target, max_examples: int, seed: int | None = 0) -> "
         suffix, raw = corpus[index]
         outcomes[target.one_input(mutate(raw, edits), suffix)] += 1
 
-    from collections import Counter
     outcomes: Counter = Counter()
     run()
     return outcomes

@@ -16,7 +16,7 @@ import re
 from compliance.engine.compile import when_check
 from compliance.facts import prop
 from compliance.vocabulary import HOUSEHOLD_KIND_NAMES
-from compliance.rulebook import Check, Condition, Rule
+from compliance.rule_model import Check, Condition, Rule
 
 OPS = {"not_after": "<=", "before": "<", "not_before": ">=", "after": ">",
        "at_most": "<=", "less_than": "<", "at_least": ">=", "more_than": ">"}

@@ -20,7 +20,7 @@ from compliance.errors import InputError
 from compliance.evaluate import Evaluator
 from compliance.formats import checklist_markdown, checklist_text
 from compliance.formats.checklist_json import as_dict
-from compliance.periods import PeriodSpec, is_workday, last_day
+from compliance.periods import is_workday
 from compliance.records import load_record
 from compliance.rulebook import load_rulebook
 
@@ -398,8 +398,12 @@ def test_a_step_the_law_does_not_yet_allow_is_pending_not_missing(full, tmp_path
     assert cl.earliest_date is None and not cl.ready
 
 
-def test_earliest_date_is_never_before_a_pending_items_first_day(full, tmp_path):
-    data = edit(base(), until=dt.date(2025, 3, 20), top={"is_major_decision": False})
-    cl = checklist(full, write(tmp_path, data), "decision", dt.date(2025, 3, 20))
-    firsts = [i.due for i in cl.items if i.status == PENDING and i.due]
-    assert cl.earliest_date is None or all(cl.earliest_date >= d for d in firsts)
+def test_earliest_date_is_never_before_a_pending_items_first_day(tmp_path):
+    """The comment period ends 2025-03-31 and the feedback is planned for 2025-04-07: both are
+    pending, and the decision's earliest lawful date is the later of their first days."""
+    evaluator = only_rules(tmp_path, "D590-10-COMMENT-30D", "D590-11-FEEDBACK")
+    data = edit(base(), until=dt.date(2025, 3, 20), keep=["plan_feedback_published"])
+    cl = checklist(evaluator, write(tmp_path, data), "decision", dt.date(2025, 3, 20))
+    assert item(cl, "D590-10-COMMENT-30D").status == PENDING and item(cl, "D590-10-COMMENT-30D").due == dt.date(2025, 4, 1)
+    assert item(cl, "D590-11-FEEDBACK").status == PENDING and item(cl, "D590-11-FEEDBACK").due == dt.date(2025, 4, 7)
+    assert cl.earliest_date == dt.date(2025, 4, 7)

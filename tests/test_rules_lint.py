@@ -9,7 +9,8 @@ import pytest
 
 from compliance import cli
 from compliance.lint import lint_directory, rule_problems
-from compliance.rulebook import Rule, bundled_rules_dir
+from compliance.rule_model import Rule
+from compliance.rulebook import bundled_rules_dir
 
 from .conftest import ROOT
 

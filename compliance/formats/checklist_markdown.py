@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import i18n
-from ..checklist import DONE, MISSING, NOT_EVALUABLE, PENDING, STATUS_ORDER, WAIVED, Checklist, Item
+from ..checklist import DONE, MISSING, PENDING, STATUS_ORDER, Checklist, Item
 from ..checklist_headline import headline
 from .checklist_text import MARKS, status_name
 from .escape import markdown
