@@ -27,8 +27,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
-from .loader import decode, read_text
+from .loader import decode, read_bytes
 
 NUMERALS = "一二三四五六七八九十"
 FESTIVALS = (("元旦", "New Year's Day"), ("春节", "Spring Festival"), ("清明", "Tomb-sweeping Day"),
@@ -84,16 +83,8 @@ def read_notice(source: str) -> str:
         raw = sys.stdin.buffer.read()
         return _docx_text(raw) if raw.startswith(b"PK\x03\x04") else decode("-", raw)[0]
     path = Path(source)
-    if path.suffix.lower() == ".docx":
-        try:
-            return _docx_text(path.read_bytes())
-        except FileNotFoundError:
-            raise InputError(source, "no such file; check the path") from None
-        except IsADirectoryError:
-            raise InputError(source, "is a directory, not a file; give a .docx or .txt file") from None
-        except OSError as e:
-            raise InputError(source, f"cannot read the file ({e.strerror or e}); check the path") from None
-    return read_text(path)[0]
+    raw = read_bytes(path, "a .docx or .txt file")      # bounded, regular files only
+    return _docx_text(raw) if path.suffix.lower() == ".docx" else decode(source, raw)[0]
 
 
 def _docx_text(raw: bytes) -> str:

@@ -352,8 +352,14 @@ def check_values(data: Any, limit: int | None = None) -> tuple[list, str] | None
 
 
 # ----------------------------------------------------------------- files
-def read_text(path: Path) -> tuple[str, list[str]]:
+def read_text(path: Path, expected: str = "a .yaml or .json file") -> tuple[str, list[str]]:
     """Decode a file; returns the text and notes about how it was decoded."""
+    return decode(str(path), read_bytes(path, expected))
+
+
+def read_bytes(path: Path, expected: str = "a .yaml or .json file") -> bytes:
+    """A regular file's bytes, never more than the size limit; `expected` names what to give
+    instead in the error (a .yaml or .json file, a .docx notice)."""
     name = str(path)
     limit = max_bytes()
     try:
@@ -365,9 +371,9 @@ def read_text(path: Path) -> tuple[str, list[str]]:
     except (OSError, ValueError) as e:
         raise InputError(name, f"cannot read the file ({_os_reason(e)}); check the path") from None
     if stat.S_ISDIR(info.st_mode):
-        raise InputError(name, "is a directory, not a file; give a .yaml or .json file")
+        raise InputError(name, f"is a directory, not a file; give {expected}")
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(name, "is not a regular file (a device, pipe or socket); give a .yaml or .json file")
+        raise InputError(name, f"is not a regular file (a device, pipe or socket); give {expected}")
     if info.st_size > limit:
         raise InputError(name, f"the file is {_human(info.st_size)}, over the {_human(limit)} limit; "
                          "split it, or set COMPLIANCE_MAX_BYTES (e.g. COMPLIANCE_MAX_BYTES=20MB) to raise the limit")
@@ -379,13 +385,13 @@ def read_text(path: Path) -> tuple[str, list[str]]:
     except PermissionError:
         raise InputError(name, "cannot read the file (permission denied); check its permissions") from None
     except IsADirectoryError:
-        raise InputError(name, "is a directory, not a file; give a .yaml or .json file") from None
+        raise InputError(name, f"is a directory, not a file; give {expected}") from None
     except OSError as e:
         raise InputError(name, f"cannot read the file ({_os_reason(e)})") from None
     if len(raw) > limit:
         raise InputError(name, f"the file is over the {_human(limit)} limit; split it, or set COMPLIANCE_MAX_BYTES "
                          "to raise the limit")
-    return decode(name, raw)
+    return raw
 
 
 def _os_reason(e: Exception) -> str:
