@@ -125,7 +125,7 @@ class _Context:
         # the anchor's own household first: a message must not quote another household's steps
         of_kind = self.facts.of_kind(kind)
         same = [fid for fid in of_kind if self.facts.households.get(fid) == self.household]
-        others = [fid for fid in of_kind if fid not in set(same)] if not same else []
+        others = [] if same else of_kind
         if voc.HOUSEHOLD_KIND_NAMES.__contains__(kind) and self.household is not None:
             others = []  # another household's step says nothing about this one
         done = [self.facts.steps[fid] for fid in (same or others)]
