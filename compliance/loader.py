@@ -364,12 +364,8 @@ def read_bytes(path: Path, expected: str = "a .yaml or .json file") -> bytes:
     limit = max_bytes()
     try:
         info = path.stat()
-    except FileNotFoundError:
-        raise InputError(name, "no such file; check the path") from None
-    except PermissionError:
-        raise InputError(name, "cannot read the file (permission denied); check its permissions") from None
     except (OSError, ValueError) as e:
-        raise InputError(name, f"cannot read the file ({_os_reason(e)}); check the path") from None
+        raise _unreadable(name, e, expected) from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError(name, f"is a directory, not a file; give {expected}")
     if not stat.S_ISREG(info.st_mode):
@@ -380,22 +376,24 @@ def read_bytes(path: Path, expected: str = "a .yaml or .json file") -> bytes:
     try:
         with path.open("rb") as f:
             raw = f.read(limit + 1)  # never more than the limit, whatever the size said
-    except FileNotFoundError:
-        raise InputError(name, "no such file; check the path") from None
-    except PermissionError:
-        raise InputError(name, "cannot read the file (permission denied); check its permissions") from None
-    except IsADirectoryError:
-        raise InputError(name, f"is a directory, not a file; give {expected}") from None
     except OSError as e:
-        raise InputError(name, f"cannot read the file ({_os_reason(e)})") from None
+        raise _unreadable(name, e, expected) from None
     if len(raw) > limit:
         raise InputError(name, f"the file is over the {_human(limit)} limit; split it, or set COMPLIANCE_MAX_BYTES "
                          "to raise the limit")
     return raw
 
 
-def _os_reason(e: Exception) -> str:
-    return getattr(e, "strerror", None) or str(e) or type(e).__name__
+def _unreadable(name: str, e: Exception, expected: str) -> InputError:
+    """One wording for a file the system would not stat or open, whichever step failed."""
+    if isinstance(e, FileNotFoundError):
+        return InputError(name, "no such file; check the path")
+    if isinstance(e, PermissionError):
+        return InputError(name, "cannot read the file (permission denied); check its permissions")
+    if isinstance(e, IsADirectoryError):
+        return InputError(name, f"is a directory, not a file; give {expected}")
+    reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
+    return InputError(name, f"cannot read the file ({reason}); check the path")
 
 
 _BOMS = [(b"\xef\xbb\xbf", "utf-8", None),
